@@ -1,0 +1,591 @@
+//! The client: builds requests exactly like Stripe's official SDKs, retries them, decodes answers.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, ApiErrorBody, DecodeError, Error, ErrorKind, excerpt};
+use crate::form::{self, Pair};
+use crate::random;
+use crate::retry::RetryPolicy;
+use crate::transport::{Request, Response, Transport};
+
+/// Where requests go unless [`ClientBuilder::base_url`] says otherwise.
+pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
+
+/// The `Stripe-Version` sent unless overridden: the API version the shipped types follow.
+pub const DEFAULT_API_VERSION: &str = "2026-01-28.clover";
+
+/// The longest idempotency key Stripe accepts.
+const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+/// How much of an unexpected body an error quotes.
+const EXCERPT_CHARS: usize = 200;
+
+const USER_AGENT: &str = concat!("Stripe/v1 RustResourceCore/", env!("CARGO_PKG_VERSION"));
+
+/// The HTTP methods Stripe's v1 API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`: parameters in the query string, no body.
+    Get,
+    /// `POST`: parameters form-encoded in the body.
+    Post,
+    /// `DELETE`: parameters in the query string, no body.
+    Delete,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Per-request settings: a derived [`Client`] carries them on every call it makes.
+///
+/// ```
+/// use resource_core::RequestOptions;
+///
+/// let options = RequestOptions::new()
+///     .idempotency_key("order-6735-link")
+///     .stripe_account("acct_123")
+///     .api_version("2024-06-20");
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    idempotency_key: Option<String>,
+    stripe_account: Option<String>,
+    api_version: Option<String>,
+    headers: Vec<(String, String)>,
+}
+
+impl RequestOptions {
+    /// No options: everything as the client was built.
+    #[must_use]
+    pub fn new() -> Self {
+        RequestOptions::default()
+    }
+
+    /// Sends this `Idempotency-Key` instead of a fresh one per call (at most 255 characters).
+    ///
+    /// Every call made through a client carrying it sends the same key, `GET`s included, as the
+    /// official SDKs do; Stripe answers a repeated `POST` with the first answer.
+    #[must_use]
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Acts on behalf of a connected account (`Stripe-Account`).
+    #[must_use]
+    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
+        self.stripe_account = Some(account.into());
+        self
+    }
+
+    /// Sends this `Stripe-Version`.
+    #[must_use]
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// Adds a header, sent after (and replacing any same-named one of) the standard headers.
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// `self` with every option `newer` sets taking precedence.
+    fn merged(&self, newer: RequestOptions) -> RequestOptions {
+        let mut headers = self.headers.clone();
+        headers.extend(newer.headers);
+        RequestOptions {
+            idempotency_key: newer.idempotency_key.or_else(|| self.idempotency_key.clone()),
+            stripe_account: newer.stripe_account.or_else(|| self.stripe_account.clone()),
+            api_version: newer.api_version.or_else(|| self.api_version.clone()),
+            headers,
+        }
+    }
+}
+
+type Sleeper = Arc<dyn Fn(Duration) + Send + Sync>;
+
+/// Configures and builds a [`Client`]; see [`Client::builder`].
+#[must_use]
+pub struct ClientBuilder {
+    secret_key: String,
+    base_url: String,
+    api_version: String,
+    stripe_account: Option<String>,
+    retry: RetryPolicy,
+    timeout: Duration,
+    connect_timeout: Duration,
+    transport: Option<Arc<dyn Transport>>,
+    sleeper: Option<Sleeper>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("secret_key", &"[redacted]")
+            .field("base_url", &self.base_url)
+            .field("api_version", &self.api_version)
+            .field("stripe_account", &self.stripe_account)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("transport", &self.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Sends requests to `url` (scheme, host and optional port) instead of Stripe's API.
+    ///
+    /// Plain `http://` is accepted only for loopback hosts, so a key is never sent in the clear.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// How many times a failed attempt is retried (default 2; 0 disables retries).
+    pub fn max_network_retries(mut self, retries: u32) -> Self {
+        self.retry.max_network_retries = retries;
+        self
+    }
+
+    /// The retry timing and count (see [`RetryPolicy`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Acts on behalf of a connected account (`Stripe-Account` on every request).
+    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
+        self.stripe_account = Some(account.into());
+        self
+    }
+
+    /// The `Stripe-Version` to send (default [`DEFAULT_API_VERSION`]).
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = version.into();
+        self
+    }
+
+    /// The limit for one attempt, response included (default 80 s). Used by the built-in transport.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The limit for opening a connection (default 30 s). Used by the built-in transport.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sends requests through `transport` instead of the built-in one.
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Waits between retries with `sleep` instead of [`std::thread::sleep`] (for tests and
+    /// instrumentation).
+    pub fn sleeper(mut self, sleep: impl Fn(Duration) + Send + Sync + 'static) -> Self {
+        self.sleeper = Some(Arc::new(sleep));
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidInput`] for an empty or malformed key, a malformed base URL, plain
+    /// `http://` to a host that is not loopback, a header value with control characters, or
+    /// (without the `ureq` feature) no transport.
+    pub fn build(self) -> Result<Client, Error> {
+        if self.secret_key.is_empty() {
+            return Err(Error::invalid_input("the secret key is empty"));
+        }
+        if !self.secret_key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::invalid_input(
+                "the secret key contains whitespace or characters that cannot be sent in a header",
+            ));
+        }
+        let base_url = check_base_url(&self.base_url)?;
+        check_header_value("Stripe-Version", &self.api_version)?;
+        if let Some(account) = &self.stripe_account {
+            check_header_value("Stripe-Account", account)?;
+        }
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => default_transport(self.timeout, self.connect_timeout)?,
+        };
+        let client_user_agent = serde_json::json!({
+            "bindings_version": env!("CARGO_PKG_VERSION"),
+            "lang": "rust",
+            "publisher": "resource-core",
+            "platform": format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+        })
+        .to_string();
+        Ok(Client {
+            shared: Arc::new(Shared {
+                transport,
+                authorization: format!("Bearer {}", self.secret_key),
+                base_url,
+                retry: self.retry,
+                sleeper: self.sleeper.unwrap_or_else(|| Arc::new(std::thread::sleep)),
+                client_user_agent,
+            }),
+            options: Arc::new(RequestOptions {
+                api_version: Some(self.api_version),
+                stripe_account: self.stripe_account,
+                ..RequestOptions::default()
+            }),
+        })
+    }
+}
+
+#[cfg(feature = "ureq")]
+#[allow(clippy::unnecessary_wraps, reason = "fallible without the ureq feature")]
+fn default_transport(timeout: Duration, connect_timeout: Duration) -> Result<Arc<dyn Transport>, Error> {
+    Ok(Arc::new(crate::UreqTransport::new(timeout, connect_timeout)))
+}
+
+#[cfg(not(feature = "ureq"))]
+fn default_transport(_: Duration, _: Duration) -> Result<Arc<dyn Transport>, Error> {
+    Err(Error::invalid_input(
+        "no transport: enable the `ureq` feature or pass one to `ClientBuilder::transport`",
+    ))
+}
+
+/// A Stripe API client. Cheap to clone (the state is shared), `Send + Sync`.
+///
+/// ```no_run
+/// use resource_core::{Client, RequestOptions};
+///
+/// # fn main() -> Result<(), resource_core::Error> {
+/// let client = Client::builder("sk_test_123")
+///     .max_network_retries(2)
+///     .stripe_account("acct_123")
+///     .build()?;
+/// let once = client.with_options(RequestOptions::new().idempotency_key("order-6735"));
+/// # let _ = once;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+    options: Arc<RequestOptions>,
+}
+
+struct Shared {
+    transport: Arc<dyn Transport>,
+    /// `Bearer <key>`: the only place the key lives.
+    authorization: String,
+    base_url: String,
+    retry: RetryPolicy,
+    sleeper: Sleeper,
+    client_user_agent: String,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.shared.base_url)
+            .field("options", &self.options)
+            .field("retry", &self.shared.retry)
+            .field("transport", &self.shared.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts building a client that authenticates with `secret_key`.
+    pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            secret_key: secret_key.into(),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            stripe_account: None,
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(80),
+            connect_timeout: Duration::from_secs(30),
+            transport: None,
+            sleeper: None,
+        }
+    }
+
+    /// A client sharing this one's transport and connections, with `options` applied on top.
+    #[must_use]
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        Client { shared: Arc::clone(&self.shared), options: Arc::new(self.options.merged(options)) }
+    }
+
+    /// Sends `params` to `path` and decodes the answer as `T`.
+    ///
+    /// This is what every generated operation calls; use it for an endpoint no resource declares.
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`]: refused before sending, a connection failure after all retries, a Stripe
+    /// error response, or a success body that does not decode as `T`.
+    pub fn request<T, P>(&self, method: Method, path: &str, params: &P) -> Result<T, Error>
+    where
+        T: DeserializeOwned,
+        P: Serialize + ?Sized,
+    {
+        let pairs = form::to_pairs(params)?;
+        let response = self.send(method, path, &pairs)?;
+        decode(&response)
+    }
+
+    /// Sends already-encoded parameter pairs, retrying per the policy; returns a 2xx response.
+    pub(crate) fn send(&self, method: Method, path: &str, pairs: &[Pair]) -> Result<Response, Error> {
+        let request = self.prepare(method, path, pairs)?;
+        let retry = &self.shared.retry;
+        let mut attempts = 0;
+        let outcome = loop {
+            attempts += 1;
+            let outcome = self.shared.transport.send(&request);
+            if !retry.should_retry(attempts, &outcome) {
+                break outcome;
+            }
+            (self.shared.sleeper)(retry.delay(attempts, random::unit_f64()));
+        };
+        let response = outcome?;
+        if (200..300).contains(&response.status) {
+            Ok(response)
+        } else {
+            Err(api_error(&response))
+        }
+    }
+
+    /// The request exactly as it goes on the wire, identical for every attempt.
+    fn prepare(&self, method: Method, path: &str, pairs: &[Pair]) -> Result<Request, Error> {
+        if !path.starts_with('/') || path.bytes().any(|b| !b.is_ascii_graphic() || b == b'#') {
+            return Err(Error::invalid_input(format!("invalid request path {path:?}")));
+        }
+        let options = &*self.options;
+        let encoded = form::encode_pairs(pairs);
+        let mut url = String::with_capacity(self.shared.base_url.len() + path.len() + 1 + encoded.len());
+        url.push_str(&self.shared.base_url);
+        url.push_str(path);
+        let body = match method {
+            Method::Post => encoded.into_bytes(),
+            Method::Get | Method::Delete => {
+                if !encoded.is_empty() {
+                    url.push('?');
+                    url.push_str(&encoded);
+                }
+                Vec::new()
+            }
+        };
+
+        let mut headers: Vec<(String, String)> = Vec::with_capacity(8 + options.headers.len());
+        let mut add = |name: &str, value: &str| headers.push((name.to_owned(), value.to_owned()));
+        add("Authorization", &self.shared.authorization);
+        if method == Method::Post {
+            add("Content-Type", "application/x-www-form-urlencoded");
+        }
+        let generated_key;
+        let idempotency_key = match (&options.idempotency_key, method) {
+            (Some(key), _) => Some(key.as_str()),
+            (None, Method::Post) => {
+                generated_key = random::uuid_v4();
+                Some(generated_key.as_str())
+            }
+            (None, Method::Get | Method::Delete) => None,
+        };
+        if let Some(key) = idempotency_key {
+            if key.chars().count() > MAX_IDEMPOTENCY_KEY_LEN {
+                return Err(Error::invalid_input(format!(
+                    "the idempotency key is {} characters long; Stripe accepts at most {MAX_IDEMPOTENCY_KEY_LEN}",
+                    key.chars().count()
+                )));
+            }
+            check_header_value("Idempotency-Key", key)?;
+            add("Idempotency-Key", key);
+        }
+        if let Some(version) = &options.api_version {
+            check_header_value("Stripe-Version", version)?;
+            add("Stripe-Version", version);
+        }
+        if let Some(account) = &options.stripe_account {
+            check_header_value("Stripe-Account", account)?;
+            add("Stripe-Account", account);
+        }
+        add("User-Agent", USER_AGENT);
+        add("X-Stripe-Client-User-Agent", &self.shared.client_user_agent);
+        for (name, value) in &options.headers {
+            check_header_name(name)?;
+            check_header_value(name, value)?;
+            headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
+            headers.push((name.clone(), value.clone()));
+        }
+        Ok(Request { method, url, headers, body })
+    }
+}
+
+/// Decodes a success body as `T`.
+pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
+    serde_json::from_slice(&response.body).map_err(|error| {
+        Error::Decode(Box::new(DecodeError {
+            status: response.status,
+            request_id: response.header("Request-Id").map(str::to_owned),
+            message: error.to_string(),
+            excerpt: excerpt(&response.body, EXCERPT_CHARS),
+        }))
+    })
+}
+
+/// Builds the error for a non-2xx response; a body that is not Stripe's error JSON is quoted.
+fn api_error(response: &Response) -> Error {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        error: ApiErrorBody,
+    }
+    let body = serde_json::from_slice::<Envelope>(&response.body).ok().map(|envelope| envelope.error);
+    let raw_excerpt = body.is_none().then(|| excerpt(&response.body, EXCERPT_CHARS));
+    Error::Api(Box::new(ApiError {
+        kind: ErrorKind::from_response(response.status, body.as_ref()),
+        status: response.status,
+        request_id: response.header("Request-Id").map(str::to_owned),
+        body,
+        raw_excerpt,
+    }))
+}
+
+/// Refuses header values that could split or smuggle headers.
+fn check_header_value(name: &str, value: &str) -> Result<(), Error> {
+    if value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
+        return Err(Error::invalid_input(format!(
+            "the {name} header value contains a control character (CR, LF, ...)"
+        )));
+    }
+    Ok(())
+}
+
+fn check_header_name(name: &str) -> Result<(), Error> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(Error::invalid_input(format!("invalid header name {name:?}")));
+    }
+    Ok(())
+}
+
+/// Normalises the base URL (no trailing `/`) and refuses plain http to a non-loopback host.
+fn check_base_url(url: &str) -> Result<String, Error> {
+    let invalid = |why: &str| Error::invalid_input(format!("invalid base URL {url:?}: {why}"));
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| invalid("expected http:// or https://"))?;
+    let rest = rest.trim_end_matches('/');
+    if rest.is_empty() {
+        return Err(invalid("no host"));
+    }
+    if rest.bytes().any(|b| !b.is_ascii_graphic() || matches!(b, b'?' | b'#' | b'@')) {
+        return Err(invalid("expected only a host, an optional port and an optional path"));
+    }
+    match scheme {
+        "https" => {}
+        "http" => {
+            let authority = rest.split('/').next().unwrap_or_default();
+            if !is_loopback(authority) {
+                return Err(Error::invalid_input(format!(
+                    "refusing to send the secret key over plain http to {authority}: use https, or a loopback host"
+                )));
+            }
+        }
+        _ => return Err(invalid("expected http:// or https://")),
+    }
+    Ok(format!("{scheme}://{rest}"))
+}
+
+/// `localhost`, `127.x.x.x` or `[::1]`, with or without a port.
+fn is_loopback(authority: &str) -> bool {
+    let host = if let Some(bracketed) = authority.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or_default()
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(host, _port)| host)
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rules() {
+        assert_eq!(check_base_url("https://api.stripe.com/").unwrap(), "https://api.stripe.com");
+        assert_eq!(check_base_url("http://127.0.0.1:12111").unwrap(), "http://127.0.0.1:12111");
+        assert_eq!(check_base_url("http://localhost:8080/").unwrap(), "http://localhost:8080");
+        assert_eq!(check_base_url("http://[::1]:8080").unwrap(), "http://[::1]:8080");
+        assert_eq!(check_base_url("http://127.8.9.10").unwrap(), "http://127.8.9.10");
+        for bad in [
+            "http://api.stripe.com",
+            "http://10.0.0.1:80",
+            "http://localhost.evil.com",
+            "ftp://x",
+            "api.stripe.com",
+            "https://",
+            "https://a b",
+            "https://x?y=1",
+            "https://user@host",
+        ] {
+            let error = check_base_url(bad).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidInput, "{bad}");
+        }
+    }
+
+    #[test]
+    fn header_values_with_line_breaks_are_refused() {
+        assert!(check_header_value("Stripe-Account", "acct_1\r\nX-Evil: 1").is_err());
+        assert!(check_header_value("Stripe-Account", "acct_1\n").is_err());
+        assert!(check_header_value("Stripe-Account", "acct_1").is_ok());
+        assert!(check_header_name("X-Custom").is_ok());
+        assert!(check_header_name("X Custom").is_err());
+        assert!(check_header_name("").is_err());
+    }
+
+    #[test]
+    fn the_key_is_refused_without_being_quoted() {
+        let error = Client::builder("sk_test_ab\ncd").build().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(!error.to_string().contains("sk_test_ab"));
+        assert!(Client::builder("").build().is_err());
+    }
+
+    #[test]
+    fn debug_output_hides_the_key() {
+        let builder = Client::builder("sk_test_secret_value");
+        assert!(!format!("{builder:?}").contains("sk_test_secret_value"));
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("sk_test_secret_value"));
+    }
+}

@@ -1,0 +1,70 @@
+//! The runtime behind `#[derive(StripeResource)]`: a small, synchronous Stripe API client that
+//! sends exactly what Stripe's official SDKs send.
+//!
+//! An application declares a resource once (see [`StripeResource`](derive@StripeResource)) and
+//! calls typed `create` / `retrieve` / `update` / `delete` / `list` / `paginate` methods through
+//! a [`Client`]. Everything those methods do lives here as ordinary Rust:
+//!
+//! - [`Client`]: headers, form encoding, retries with idempotency keys, JSON decoding and error
+//!   mapping, over a tiny [`Transport`] (by default [`UreqTransport`]);
+//! - [`Error`] and [`ErrorKind`]: Stripe's error taxonomy, with the error body kept whole;
+//! - [`List`] and [`Paginator`]: one page, or every page lazily in either direction;
+//! - the shared parameter and field types: [`Expandable`], [`Metadata`], [`RangeQuery`],
+//!   [`ExpiresAt`], [`RetrieveParams`], [`Deleted`].
+//!
+//! ```no_run
+//! use resource_core::Client;
+//!
+//! # fn main() -> Result<(), resource_core::Error> {
+//! let client = Client::builder("sk_test_123").max_network_retries(2).build()?;
+//! let scoped = client.with_options(resource_core::RequestOptions::new().stripe_account("acct_123"));
+//! # let _ = scoped;
+//! # Ok(())
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod client;
+mod error;
+mod expandable;
+pub mod form;
+mod id;
+mod list;
+mod metadata;
+mod params;
+mod random;
+mod resource;
+mod retry;
+mod transport;
+#[cfg(feature = "ureq")]
+mod ureq_transport;
+
+pub use client::{Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, Method, RequestOptions};
+pub use error::{ApiError, ApiErrorBody, Error, ErrorKind};
+pub use expandable::Expandable;
+pub use id::{MAX_ID_LEN, ResourceId};
+pub use list::{List, Paginator};
+pub use metadata::{Metadata, MetadataParam};
+pub use params::{ExpiresAt, RangeQuery, RetrieveParams};
+pub use resource::{Creatable, Deletable, Deleted, Listable, Retrievable, StripeResource, Updatable};
+pub use retry::RetryPolicy;
+pub use transport::{Request, Response, Transport, TransportError, TransportErrorKind};
+#[cfg(feature = "ureq")]
+pub use ureq_transport::UreqTransport;
+
+/// Derives a Stripe API resource. See the crate `resource-derive` for the attribute grammar.
+pub use resource_derive::StripeResource;
+
+/// What generated code names. Not public API: no stability promise.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::__define_id as define_id;
+    pub use crate::id::check_id;
+    pub use serde;
+    pub use std::boxed::Box;
+    pub use std::option::Option::{self, None, Some};
+    pub use std::result::Result::{self, Err, Ok};
+    pub use std::string::String;
+    pub use std::vec::Vec;
+}

@@ -1,0 +1,193 @@
+//! Metadata: string keys and values, in the order they were set.
+
+use std::fmt;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+
+/// Key-value metadata attached to an object, kept in insertion order (which is also the order
+/// they are sent in). Equality ignores order, as for a map.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata(Vec<(String, String)>);
+
+impl Metadata {
+    /// No entries.
+    #[must_use]
+    pub fn new() -> Self {
+        Metadata::default()
+    }
+
+    /// Sets `key` to `value`; a key already present keeps its position. Returns the old value.
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<String>) -> Option<String> {
+        let (key, value) = (key.into(), value.into());
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => Some(std::mem::replace(&mut entry.1, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// The value of `key`.
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// Removes `key`, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        let index = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(index).1)
+    }
+
+    /// The number of entries.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no entries.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The entries in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+impl PartialEq for Metadata {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl Eq for Metadata {}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Metadata {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
+        let mut metadata = Metadata::new();
+        for (key, value) in entries {
+            metadata.insert(key, value);
+        }
+        metadata
+    }
+}
+
+impl IntoIterator for Metadata {
+    type Item = (String, String);
+    type IntoIter = std::vec::IntoIter<(String, String)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl Serialize for Metadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Metadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MetadataVisitor;
+
+        impl<'de> Visitor<'de> for MetadataVisitor {
+            type Value = Metadata;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of strings to strings")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metadata, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                while let Some(entry) = map.next_entry::<String, String>()? {
+                    entries.push(entry);
+                }
+                Ok(Metadata(entries))
+            }
+
+            // `null` reads as no metadata.
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Metadata, E> {
+                Ok(Metadata::new())
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<Metadata, E> {
+                Ok(Metadata::new())
+            }
+        }
+
+        deserializer.deserialize_any(MetadataVisitor)
+    }
+}
+
+/// Metadata as a create or update parameter: set or unset keys, or clear everything.
+///
+/// - [`set`](Self::set) sends `metadata[key]=value`;
+/// - [`unset`](Self::unset) sends `metadata[key]=` (removes that key);
+/// - [`clear`](Self::clear) sends `metadata=` (removes every key). Stripe cannot clear and set in
+///   one request, so a later `set` or `unset` starts a new set of entries instead.
+///
+/// An untouched parameter sends nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MetadataParam(Change);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum Change {
+    #[default]
+    Nothing,
+    Entries(Metadata),
+    Clear,
+}
+
+impl MetadataParam {
+    /// Nothing to send.
+    #[must_use]
+    pub fn new() -> Self {
+        MetadataParam::default()
+    }
+
+    /// Sets `key` to `value`.
+    pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        if let Change::Entries(entries) = &mut self.0 {
+            entries.insert(key, value);
+        } else {
+            self.0 = Change::Entries(std::iter::once((key, value)).collect());
+        }
+    }
+
+    /// Removes `key` (sends an empty value for it).
+    pub fn unset(&mut self, key: impl Into<String>) {
+        self.set(key, "");
+    }
+
+    /// Removes every key (sends `metadata=`), dropping entries set so far.
+    pub fn clear(&mut self) {
+        self.0 = Change::Clear;
+    }
+
+    /// Whether nothing will be sent.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0 == Change::Nothing
+    }
+}
+
+impl Serialize for MetadataParam {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Change::Nothing => serializer.serialize_none(),
+            Change::Entries(entries) => entries.serialize(serializer),
+            Change::Clear => serializer.serialize_str(""),
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! The traits a `#[derive(StripeResource)]` implements, with the behaviour of every operation.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::client::{Client, Method};
+use crate::error::Error;
+use crate::id::ResourceId;
+use crate::list::{List, Paginator};
+use crate::params::RetrieveParams;
+
+/// A Stripe API object that lives at a collection path, such as File Links at `/v1/file_links`.
+///
+/// Implemented by `#[derive(StripeResource)]`; the operation traits ([`Creatable`],
+/// [`Retrievable`], [`Updatable`], [`Deletable`], [`Listable`]) build on it.
+pub trait StripeResource: DeserializeOwned {
+    /// The typed id of this resource (for `FileLink`, `FileLinkId`).
+    type Id: ResourceId;
+    /// The value of the object's `object` field, such as `"file_link"`.
+    const OBJECT: &'static str;
+    /// The collection path, such as `"/v1/file_links"`.
+    const PATH: &'static str;
+    /// The object's id.
+    fn id(&self) -> &Self::Id;
+}
+
+/// A resource that can be created with `POST {PATH}`.
+pub trait Creatable: StripeResource {
+    /// The create parameters.
+    type CreateParams: Serialize;
+
+    /// Creates an object with `POST {PATH}`.
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`]: refused before sending, a connection failure, a Stripe error response,
+    /// or a response that does not decode as `Self`.
+    fn create(client: &Client, params: &Self::CreateParams) -> Result<Self, Error> {
+        client.request(Method::Post, Self::PATH, params)
+    }
+}
+
+/// A resource that can be fetched with `GET {PATH}/{id}`.
+pub trait Retrievable: StripeResource {
+    /// Retrieves the object with `GET {PATH}/{id}`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Creatable::create`]; a missing object is [`ErrorKind::InvalidRequest`](crate::ErrorKind)
+    /// with status 404 and code `resource_missing`.
+    fn retrieve(client: &Client, id: &Self::Id) -> Result<Self, Error> {
+        Self::retrieve_with(client, id, &RetrieveParams::new())
+    }
+
+    /// Retrieves the object with `GET {PATH}/{id}` and query parameters such as `expand`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Retrievable::retrieve`].
+    fn retrieve_with(client: &Client, id: &Self::Id, params: &RetrieveParams) -> Result<Self, Error> {
+        client.request(Method::Get, &object_path(Self::PATH, id), params)
+    }
+}
+
+/// A resource that can be changed with `POST {PATH}/{id}`.
+pub trait Updatable: StripeResource {
+    /// The update parameters.
+    type UpdateParams: Serialize;
+
+    /// Updates the object with `POST {PATH}/{id}`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Creatable::create`].
+    fn update(client: &Client, id: &Self::Id, params: &Self::UpdateParams) -> Result<Self, Error> {
+        client.request(Method::Post, &object_path(Self::PATH, id), params)
+    }
+}
+
+/// A resource that can be deleted with `DELETE {PATH}/{id}`.
+pub trait Deletable: StripeResource {
+    /// Deletes the object with `DELETE {PATH}/{id}`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Creatable::create`].
+    fn delete(client: &Client, id: &Self::Id) -> Result<Deleted<Self::Id>, Error> {
+        client.request(Method::Delete, &object_path(Self::PATH, id), &NoParams)
+    }
+}
+
+/// A resource whose collection can be listed with `GET {PATH}`.
+pub trait Listable: StripeResource {
+    /// The list parameters (filters, `limit`, cursors, `expand`).
+    type ListParams: Serialize;
+
+    /// Fetches one page with `GET {PATH}`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Creatable::create`].
+    fn list(client: &Client, params: &Self::ListParams) -> Result<List<Self>, Error> {
+        client.request(Method::Get, Self::PATH, params)
+    }
+
+    /// Iterates lazily over every object of the collection, one page in memory at a time.
+    ///
+    /// Pages forward with `starting_after`, or backwards when `params` set `ending_before` and
+    /// not `starting_after` (see [`Paginator`]).
+    fn paginate(client: &Client, params: &Self::ListParams) -> Paginator<Self> {
+        Paginator::new(client.clone(), Self::PATH, params)
+    }
+}
+
+/// The answer to a delete: `{"id": ..., "object": ..., "deleted": true}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+pub struct Deleted<Id> {
+    /// The id of the deleted object.
+    pub id: Id,
+    /// The object type of the deleted object, such as `"customer"`.
+    pub object: String,
+    /// Always `true` in a successful answer.
+    pub deleted: bool,
+}
+
+/// An empty parameter set: encodes to nothing.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+struct NoParams;
+
+/// `{collection}/{id}` with the id as one percent-encoded path segment.
+fn object_path(collection: &str, id: &impl ResourceId) -> String {
+    let mut path = String::with_capacity(collection.len() + 1 + id.as_ref().len());
+    path.push_str(collection);
+    path.push('/');
+    crate::form::push_path_segment(&mut path, id.as_ref());
+    path
+}

@@ -1,0 +1,147 @@
+//! The seam between the client and the network: one method, plain values, no policy.
+
+use std::fmt;
+
+use crate::client::Method;
+
+/// Sends one HTTP request and returns the response, whatever its status.
+///
+/// A transport holds no policy: no retries, no header rules, no status handling. The
+/// [`Client`](crate::Client) does all of that, so an in-process transport in a test sees
+/// exactly the bytes that would go on the wire.
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends `request` once.
+    ///
+    /// # Errors
+    ///
+    /// A [`TransportError`] when no complete response was received.
+    fn send(&self, request: &Request) -> Result<Response, TransportError>;
+}
+
+/// One HTTP request, fully prepared by the client.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL, query string included.
+    pub url: String,
+    /// Header names and values, in the order they are sent.
+    pub headers: Vec<(String, String)>,
+    /// The body; empty for `GET` and `DELETE`.
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The first header named `name` (ASCII case-insensitive).
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+/// Redacts `Authorization`, so a logged request never shows the secret key.
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if name.eq_ignore_ascii_case("authorization") { "[redacted]" } else { value };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+/// One HTTP response, body read whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// Header names and values as received.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The first header named `name` (ASCII case-insensitive).
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}
+
+/// What kind of failure kept a transport from returning a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be opened (refused, DNS, TLS handshake).
+    Connect,
+    /// The attempt ran past its time limit.
+    Timeout,
+    /// The connection failed while sending or receiving (reset, cut short).
+    Io,
+    /// The response was refused by the transport (malformed, or larger than the limit).
+    Protocol,
+}
+
+/// A failure to get a response. Every such failure is retried per the retry policy.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A new error of `kind`, described by `message`.
+    #[must_use]
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError { kind, message: message.into(), source: None }
+    }
+
+    /// Attaches the underlying error.
+    #[must_use]
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// The kind of failure.
+    #[must_use]
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// What happened, in words.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
