@@ -58,7 +58,7 @@ pub trait Retrievable: StripeResource {
     ///
     /// As [`Retrievable::retrieve`].
     fn retrieve_with(client: &Client, id: &Self::Id, params: &RetrieveParams) -> Result<Self, Error> {
-        client.request(Method::Get, &object_path(Self::PATH, id), params)
+        client.request(Method::Get, &object_path(Self::PATH, id)?, params)
     }
 }
 
@@ -73,7 +73,7 @@ pub trait Updatable: StripeResource {
     ///
     /// As [`Creatable::create`].
     fn update(client: &Client, id: &Self::Id, params: &Self::UpdateParams) -> Result<Self, Error> {
-        client.request(Method::Post, &object_path(Self::PATH, id), params)
+        client.request(Method::Post, &object_path(Self::PATH, id)?, params)
     }
 }
 
@@ -85,7 +85,7 @@ pub trait Deletable: StripeResource {
     ///
     /// As [`Creatable::create`].
     fn delete(client: &Client, id: &Self::Id) -> Result<Deleted<Self::Id>, Error> {
-        client.request(Method::Delete, &object_path(Self::PATH, id), &NoParams)
+        client.request(Method::Delete, &object_path(Self::PATH, id)?, &NoParams)
     }
 }
 
@@ -128,10 +128,17 @@ pub struct Deleted<Id> {
 struct NoParams;
 
 /// `{collection}/{id}` with the id as one percent-encoded path segment.
-fn object_path(collection: &str, id: &impl ResourceId) -> String {
-    let mut path = String::with_capacity(collection.len() + 1 + id.as_ref().len());
+///
+/// Ids decoded from responses are not checked (Stripe may change prefixes), so this is the last
+/// line of defence: an empty, `.` or `..` id would address another endpoint, and is refused.
+fn object_path(collection: &str, id: &impl ResourceId) -> Result<String, Error> {
+    let id = id.as_ref();
+    if matches!(id, "" | "." | "..") {
+        return Err(Error::invalid_input(format!("refusing to send the id {id:?}: it is not a path segment")));
+    }
+    let mut path = String::with_capacity(collection.len() + 1 + id.len());
     path.push_str(collection);
     path.push('/');
-    crate::form::push_path_segment(&mut path, id.as_ref());
-    path
+    crate::form::push_path_segment(&mut path, id);
+    Ok(path)
 }

@@ -1,0 +1,134 @@
+//! A second resource, declared only here, shows the derive is not File-Links-specific: a
+//! customer-like object with all five operations, over an in-process transport.
+#![allow(missing_docs, reason = "a test-only resource")]
+
+use resource_core::{Client, Deleted, ErrorKind, Metadata, MetadataParam, Method, StripeResource};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tests::{InProcess, decode_form, json_response};
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, StripeResource)]
+#[stripe(
+    object = "customer",
+    path = "/v1/customers",
+    prefix = "cus",
+    create = CreateCustomer,
+    retrieve,
+    update = UpdateCustomer,
+    delete,
+    list = ListCustomers,
+)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub object: String,
+    pub created: i64,
+    pub email: Option<String>,
+    pub metadata: Metadata,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct CreateCustomer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub metadata: MetadataParam,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct UpdateCustomer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct ListCustomers {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_after: Option<String>,
+}
+
+fn customer(id: &str) -> serde_json::Value {
+    json!({"id": id, "object": "customer", "created": 1_700_000_000, "email": "jenny@example.com", "metadata": {}})
+}
+
+/// A tiny customer store: enough server to exercise every operation.
+fn store() -> InProcess {
+    InProcess::new(|request| {
+        let path = request.url.trim_start_matches("https://api.stripe.com");
+        match (request.method, path) {
+            (Method::Post, "/v1/customers") => json_response(200, &customer("cus_new")),
+            (Method::Get, "/v1/customers/cus_123") | (Method::Post, "/v1/customers/cus_123") => {
+                json_response(200, &customer("cus_123"))
+            }
+            (Method::Delete, "/v1/customers/cus_123") => {
+                json_response(200, &json!({"id": "cus_123", "object": "customer", "deleted": true}))
+            }
+            (Method::Get, "/v1/customers?limit=2") => json_response(
+                200,
+                &json!({"object": "list", "url": "/v1/customers", "has_more": true, "data": [customer("cus_3"), customer("cus_2")]}),
+            ),
+            (Method::Get, "/v1/customers?limit=2&starting_after=cus_2") => json_response(
+                200,
+                &json!({"object": "list", "url": "/v1/customers", "has_more": false, "data": [customer("cus_1")]}),
+            ),
+            _ => json_response(
+                404,
+                &json!({"error": {"type": "invalid_request_error", "code": "resource_missing", "message": format!("No such route: {path}")}}),
+            ),
+        }
+    })
+}
+
+#[test]
+fn the_declaration_drives_every_operation() {
+    let transport = store();
+    let client = Client::builder("sk_test_123").transport(transport.clone()).build().unwrap();
+    assert_eq!(<Customer as StripeResource>::PATH, "/v1/customers");
+    assert_eq!(<Customer as StripeResource>::OBJECT, "customer");
+
+    let mut metadata = MetadataParam::new();
+    metadata.set("tier", "gold");
+    let created = Customer::create(&client, &CreateCustomer { email: Some("jenny@example.com".into()), metadata }).unwrap();
+    assert_eq!(created.id, "cus_new");
+
+    let id: CustomerId = "cus_123".parse().unwrap();
+    assert_eq!(Customer::retrieve(&client, &id).unwrap().id, id);
+    let updated = Customer::update(&client, &id, &UpdateCustomer { email: Some("j@example.com".into()) }).unwrap();
+    assert_eq!(updated.id, id);
+    let deleted: Deleted<CustomerId> = Customer::delete(&client, &id).unwrap();
+    assert_eq!(deleted, Deleted { id: id.clone(), object: "customer".into(), deleted: true });
+
+    let page = Customer::list(&client, &ListCustomers { limit: Some(2), ..ListCustomers::default() }).unwrap();
+    assert_eq!(page.data.len(), 2);
+    let all: Vec<String> = Customer::paginate(&client, &ListCustomers { limit: Some(2), ..ListCustomers::default() })
+        .map(|c| c.unwrap().id.to_string())
+        .collect();
+    assert_eq!(all, ["cus_3", "cus_2", "cus_1"]);
+
+    let requests = transport.requests();
+    let create = &requests[0];
+    assert_eq!(create.method, Method::Post);
+    assert_eq!(decode_form(std::str::from_utf8(&create.body).unwrap()), [
+        ("email".to_owned(), "jenny@example.com".to_owned()),
+        ("metadata[tier]".to_owned(), "gold".to_owned())
+    ]);
+    let delete = &requests[3];
+    assert_eq!((delete.method, delete.url.as_str()), (Method::Delete, "https://api.stripe.com/v1/customers/cus_123"));
+    assert!(delete.body.is_empty());
+    assert_eq!(delete.header("Content-Type"), None);
+    assert_eq!(delete.header("Idempotency-Key"), None, "v1 DELETE gets no generated key, as in the SDKs");
+}
+
+#[test]
+fn the_prefix_is_checked_when_parsing() {
+    assert_eq!("link_123".parse::<CustomerId>().unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!("cus_".parse::<CustomerId>().unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!("cus_a/b".parse::<CustomerId>().unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!("cus_a b".parse::<CustomerId>().unwrap_err().kind(), ErrorKind::InvalidInput);
+    let too_long = format!("cus_{}", "a".repeat(252)); // 256 characters
+    assert_eq!(too_long.parse::<CustomerId>().unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert!(format!("cus_{}", "a".repeat(251)).parse::<CustomerId>().is_ok()); // 255
+    assert_eq!("cus_Abc_123".parse::<CustomerId>().unwrap().to_string(), "cus_Abc_123");
+}
