@@ -91,3 +91,8 @@ mod params;
 pub use file::{File, FileId, FilePurpose};
 pub use file_link::{FileLink, FileLinkId};
 pub use params::{CreateFileLink, ListFileLinks, UpdateFileLink};
+
+/// The README's examples compile as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
