@@ -18,7 +18,9 @@ fn main() -> ExitCode {
     let Ok(key) = std::env::var("STRIPE_SECRET_KEY") else {
         println!("STRIPE_SECRET_KEY is not set, so there is nothing to talk to yet.");
         println!("Run it against Stripe's test mode (or stripe-mock via STRIPE_API_BASE):");
-        println!("  STRIPE_SECRET_KEY=sk_test_... STRIPE_FILE_ID=file_... cargo run --example quickstart");
+        println!(
+            "  STRIPE_SECRET_KEY=sk_test_... STRIPE_FILE_ID=file_... cargo run --example quickstart"
+        );
         println!("The offline run on the embedded emulator arrives with the emulator work.");
         return ExitCode::SUCCESS;
     };
@@ -37,26 +39,42 @@ fn run(key: &str) -> Result<(), Error> {
         builder = builder.base_url(base);
     }
     let client = builder.build()?;
-    let file = std::env::var("STRIPE_FILE_ID").unwrap_or_else(|_| "file_1Mr23iLkdIwHu7ixQkCV3CBR".to_owned());
+    let file = std::env::var("STRIPE_FILE_ID")
+        .unwrap_or_else(|_| "file_1Mr23iLkdIwHu7ixQkCV3CBR".to_owned());
 
     println!("1. create a link to {file} that expires in a day, with metadata");
     let tomorrow = unix_now() + 24 * 60 * 60;
     let link = FileLink::create(
         &client,
-        &CreateFileLink::new(&file).expires_at(tomorrow).metadata("order_id", "6735"),
+        &CreateFileLink::new(&file)
+            .expires_at(tomorrow)
+            .metadata("order_id", "6735"),
     )?;
-    println!("   {} url={:?} expires_at={:?}", link.id, link.url, link.expires_at);
+    println!(
+        "   {} url={:?} expires_at={:?}",
+        link.id, link.url, link.expires_at
+    );
 
     println!("2. retrieve it, with the file expanded");
     let same = FileLink::retrieve_with(&client, &link.id, &RetrieveParams::new().expand("file"))?;
     match same.file.as_object() {
-        Some(file) => println!("   file {} purpose={} size={}", file.id, file.purpose, file.size),
+        Some(file) => println!(
+            "   file {} purpose={} size={}",
+            file.id, file.purpose, file.size
+        ),
         None => println!("   file {}", same.file.id()),
     }
 
     println!("3. update its metadata");
-    let updated = FileLink::update(&client, &link.id, &UpdateFileLink::new().metadata("order_id", "6736"))?;
-    println!("   metadata order_id={:?}", updated.metadata.get("order_id"));
+    let updated = FileLink::update(
+        &client,
+        &link.id,
+        &UpdateFileLink::new().metadata("order_id", "6736"),
+    )?;
+    println!(
+        "   metadata order_id={:?}",
+        updated.metadata.get("order_id")
+    );
 
     println!("4. list one page of three unexpired links");
     let page = FileLink::list(&client, &ListFileLinks::new().limit(3).expired(false))?;
@@ -69,13 +87,26 @@ fn run(key: &str) -> Result<(), Error> {
     }
 
     println!("6. expire it now");
-    let expired = FileLink::update(&client, &link.id, &UpdateFileLink::new().expires_at(ExpiresAt::Now))?;
+    let expired = FileLink::update(
+        &client,
+        &link.id,
+        &UpdateFileLink::new().expires_at(ExpiresAt::Now),
+    )?;
     println!("   expired={}", expired.expired);
 
     println!("7. updating an expired link is refused by Stripe, as a typed error");
-    match FileLink::update(&client, &link.id, &UpdateFileLink::new().metadata("late", "yes")) {
+    match FileLink::update(
+        &client,
+        &link.id,
+        &UpdateFileLink::new().metadata("late", "yes"),
+    ) {
         Err(error) if error.kind() == ErrorKind::InvalidRequest => {
-            println!("   {:?} status={:?} code={:?}: {error}", error.kind(), error.status(), error.code());
+            println!(
+                "   {:?} status={:?} code={:?}: {error}",
+                error.kind(),
+                error.status(),
+                error.code()
+            );
         }
         Err(error) => return Err(error),
         Ok(_) => println!("   accepted (this server does not enforce expiry)"),
@@ -86,5 +117,7 @@ fn run(key: &str) -> Result<(), Error> {
 fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        })
 }

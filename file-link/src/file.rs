@@ -129,7 +129,13 @@ mod tests {
         assert_eq!(known, FilePurpose::DisputeEvidence);
         let unknown: FilePurpose = serde_json::from_str("\"brand_new_purpose\"").unwrap();
         assert_eq!(unknown, FilePurpose::Other("brand_new_purpose".into()));
-        assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"brand_new_purpose\"");
-        assert_eq!(FilePurpose::TerminalWifiPrivateKey.as_str(), "terminal_wifi_private_key");
+        assert_eq!(
+            serde_json::to_string(&unknown).unwrap(),
+            "\"brand_new_purpose\""
+        );
+        assert_eq!(
+            FilePurpose::TerminalWifiPrivateKey.as_str(),
+            "terminal_wifi_private_key"
+        );
     }
 }

@@ -206,11 +206,26 @@ mod tests {
     #[test]
     fn update_expresses_every_unset() {
         assert_eq!(to_string(&UpdateFileLink::new()).unwrap(), "");
-        assert_eq!(to_string(&UpdateFileLink::new().expires_at(ExpiresAt::Now)).unwrap(), "expires_at=now");
-        assert_eq!(to_string(&UpdateFileLink::new().expires_at(ExpiresAt::Never)).unwrap(), "expires_at=");
-        assert_eq!(to_string(&UpdateFileLink::new().expires_at(1_800_000_000)).unwrap(), "expires_at=1800000000");
-        assert_eq!(to_string(&UpdateFileLink::new().unset_metadata("k")).unwrap(), "metadata[k]=");
-        assert_eq!(to_string(&UpdateFileLink::new().metadata("a", "1").clear_metadata()).unwrap(), "metadata=");
+        assert_eq!(
+            to_string(&UpdateFileLink::new().expires_at(ExpiresAt::Now)).unwrap(),
+            "expires_at=now"
+        );
+        assert_eq!(
+            to_string(&UpdateFileLink::new().expires_at(ExpiresAt::Never)).unwrap(),
+            "expires_at="
+        );
+        assert_eq!(
+            to_string(&UpdateFileLink::new().expires_at(1_800_000_000)).unwrap(),
+            "expires_at=1800000000"
+        );
+        assert_eq!(
+            to_string(&UpdateFileLink::new().unset_metadata("k")).unwrap(),
+            "metadata[k]="
+        );
+        assert_eq!(
+            to_string(&UpdateFileLink::new().metadata("a", "1").clear_metadata()).unwrap(),
+            "metadata="
+        );
     }
 
     #[test]
@@ -225,6 +240,9 @@ mod tests {
             to_string(&params).unwrap(),
             "created[gte]=1680000000&created[lt]=1690000000&expired=false&file=file_123&limit=3&expand[0]=data.file"
         );
-        assert_eq!(to_string(&ListFileLinks::new().created(1_680_000_000)).unwrap(), "created=1680000000");
+        assert_eq!(
+            to_string(&ListFileLinks::new().created(1_680_000_000)).unwrap(),
+            "created=1680000000"
+        );
     }
 }

@@ -118,7 +118,9 @@ impl RequestOptions {
         let mut headers = self.headers.clone();
         headers.extend(newer.headers);
         RequestOptions {
-            idempotency_key: newer.idempotency_key.or_else(|| self.idempotency_key.clone()),
+            idempotency_key: newer
+                .idempotency_key
+                .or_else(|| self.idempotency_key.clone()),
             stripe_account: newer.stripe_account.or_else(|| self.stripe_account.clone()),
             api_version: newer.api_version.or_else(|| self.api_version.clone()),
             headers,
@@ -266,9 +268,18 @@ impl ClientBuilder {
 }
 
 #[cfg(feature = "ureq")]
-#[allow(clippy::unnecessary_wraps, reason = "fallible without the ureq feature")]
-fn default_transport(timeout: Duration, connect_timeout: Duration) -> Result<Arc<dyn Transport>, Error> {
-    Ok(Arc::new(crate::UreqTransport::new(timeout, connect_timeout)))
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "fallible without the ureq feature"
+)]
+fn default_transport(
+    timeout: Duration,
+    connect_timeout: Duration,
+) -> Result<Arc<dyn Transport>, Error> {
+    Ok(Arc::new(crate::UreqTransport::new(
+        timeout,
+        connect_timeout,
+    )))
 }
 
 #[cfg(not(feature = "ureq"))]
@@ -339,7 +350,10 @@ impl Client {
     /// A client sharing this one's transport and connections, with `options` applied on top.
     #[must_use]
     pub fn with_options(&self, options: RequestOptions) -> Client {
-        Client { shared: Arc::clone(&self.shared), options: Arc::new(self.options.merged(options)) }
+        Client {
+            shared: Arc::clone(&self.shared),
+            options: Arc::new(self.options.merged(options)),
+        }
     }
 
     /// Sends `params` to `path` and decodes the answer as `T`.
@@ -361,7 +375,12 @@ impl Client {
     }
 
     /// Sends already-encoded parameter pairs, retrying per the policy; returns a 2xx response.
-    pub(crate) fn send(&self, method: Method, path: &str, pairs: &[Pair]) -> Result<Response, Error> {
+    pub(crate) fn send(
+        &self,
+        method: Method,
+        path: &str,
+        pairs: &[Pair],
+    ) -> Result<Response, Error> {
         let request = self.prepare(method, path, pairs)?;
         let retry = &self.shared.retry;
         let mut attempts = 0;
@@ -384,11 +403,14 @@ impl Client {
     /// The request exactly as it goes on the wire, identical for every attempt.
     fn prepare(&self, method: Method, path: &str, pairs: &[Pair]) -> Result<Request, Error> {
         if !path.starts_with('/') || path.bytes().any(|b| !b.is_ascii_graphic() || b == b'#') {
-            return Err(Error::invalid_input(format!("invalid request path {path:?}")));
+            return Err(Error::invalid_input(format!(
+                "invalid request path {path:?}"
+            )));
         }
         let options = &*self.options;
         let encoded = form::encode_pairs(pairs);
-        let mut url = String::with_capacity(self.shared.base_url.len() + path.len() + 1 + encoded.len());
+        let mut url =
+            String::with_capacity(self.shared.base_url.len() + path.len() + 1 + encoded.len());
         url.push_str(&self.shared.base_url);
         url.push_str(path);
         let body = match method {
@@ -443,7 +465,12 @@ impl Client {
             headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
             headers.push((name.clone(), value.clone()));
         }
-        Ok(Request { method, url, headers, body })
+        Ok(Request {
+            method,
+            url,
+            headers,
+            body,
+        })
     }
 }
 
@@ -465,8 +492,12 @@ fn api_error(response: &Response) -> Error {
     struct Envelope {
         error: ApiErrorBody,
     }
-    let body = serde_json::from_slice::<Envelope>(&response.body).ok().map(|envelope| envelope.error);
-    let raw_excerpt = body.is_none().then(|| excerpt(&response.body, EXCERPT_CHARS));
+    let body = serde_json::from_slice::<Envelope>(&response.body)
+        .ok()
+        .map(|envelope| envelope.error);
+    let raw_excerpt = body
+        .is_none()
+        .then(|| excerpt(&response.body, EXCERPT_CHARS));
     Error::Api(Box::new(ApiError {
         kind: ErrorKind::from_response(response.status, body.as_ref()),
         status: response.status,
@@ -489,7 +520,9 @@ fn check_header_value(name: &str, value: &str) -> Result<(), Error> {
 fn check_header_name(name: &str) -> Result<(), Error> {
     let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
     if name.is_empty() || !name.bytes().all(token) {
-        return Err(Error::invalid_input(format!("invalid header name {name:?}")));
+        return Err(Error::invalid_input(format!(
+            "invalid header name {name:?}"
+        )));
     }
     Ok(())
 }
@@ -497,13 +530,20 @@ fn check_header_name(name: &str) -> Result<(), Error> {
 /// Normalises the base URL (no trailing `/`) and refuses plain http to a non-loopback host.
 fn check_base_url(url: &str) -> Result<String, Error> {
     let invalid = |why: &str| Error::invalid_input(format!("invalid base URL {url:?}: {why}"));
-    let (scheme, rest) = url.split_once("://").ok_or_else(|| invalid("expected http:// or https://"))?;
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| invalid("expected http:// or https://"))?;
     let rest = rest.trim_end_matches('/');
     if rest.is_empty() {
         return Err(invalid("no host"));
     }
-    if rest.bytes().any(|b| !b.is_ascii_graphic() || matches!(b, b'?' | b'#' | b'@')) {
-        return Err(invalid("expected only a host, an optional port and an optional path"));
+    if rest
+        .bytes()
+        .any(|b| !b.is_ascii_graphic() || matches!(b, b'?' | b'#' | b'@'))
+    {
+        return Err(invalid(
+            "expected only a host, an optional port and an optional path",
+        ));
     }
     match scheme {
         "https" => {}
@@ -525,7 +565,9 @@ fn is_loopback(authority: &str) -> bool {
     let host = if let Some(bracketed) = authority.strip_prefix('[') {
         bracketed.split(']').next().unwrap_or_default()
     } else {
-        authority.rsplit_once(':').map_or(authority, |(host, _port)| host)
+        authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _port)| host)
     };
     if host.eq_ignore_ascii_case("localhost") {
         return true;
@@ -542,11 +584,26 @@ mod tests {
 
     #[test]
     fn base_url_rules() {
-        assert_eq!(check_base_url("https://api.stripe.com/").unwrap(), "https://api.stripe.com");
-        assert_eq!(check_base_url("http://127.0.0.1:12111").unwrap(), "http://127.0.0.1:12111");
-        assert_eq!(check_base_url("http://localhost:8080/").unwrap(), "http://localhost:8080");
-        assert_eq!(check_base_url("http://[::1]:8080").unwrap(), "http://[::1]:8080");
-        assert_eq!(check_base_url("http://127.8.9.10").unwrap(), "http://127.8.9.10");
+        assert_eq!(
+            check_base_url("https://api.stripe.com/").unwrap(),
+            "https://api.stripe.com"
+        );
+        assert_eq!(
+            check_base_url("http://127.0.0.1:12111").unwrap(),
+            "http://127.0.0.1:12111"
+        );
+        assert_eq!(
+            check_base_url("http://localhost:8080/").unwrap(),
+            "http://localhost:8080"
+        );
+        assert_eq!(
+            check_base_url("http://[::1]:8080").unwrap(),
+            "http://[::1]:8080"
+        );
+        assert_eq!(
+            check_base_url("http://127.8.9.10").unwrap(),
+            "http://127.8.9.10"
+        );
         for bad in [
             "http://api.stripe.com",
             "http://10.0.0.1:80",

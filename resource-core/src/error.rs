@@ -223,12 +223,26 @@ impl fmt::Display for ApiError {
             write!(f, "Request {id}: ")?;
         }
         match (&self.body, &self.raw_excerpt) {
-            (Some(ApiErrorBody { message: Some(message), .. }), _) => f.write_str(message),
+            (
+                Some(ApiErrorBody {
+                    message: Some(message),
+                    ..
+                }),
+                _,
+            ) => f.write_str(message),
             (Some(body), _) => write!(f, "{} (status {})", body.type_, self.status),
             (None, Some(excerpt)) if !excerpt.is_empty() => {
-                write!(f, "unexpected error response (status {}): {excerpt:?}", self.status)
+                write!(
+                    f,
+                    "unexpected error response (status {}): {excerpt:?}",
+                    self.status
+                )
             }
-            (None, _) => write!(f, "unexpected empty error response (status {})", self.status),
+            (None, _) => write!(
+                f,
+                "unexpected empty error response (status {})",
+                self.status
+            ),
         }
     }
 }
@@ -263,29 +277,68 @@ mod tests {
     use super::*;
 
     fn body(type_: &str, code: Option<&str>) -> ApiErrorBody {
-        ApiErrorBody { type_: type_.into(), code: code.map(Into::into), ..ApiErrorBody::default() }
+        ApiErrorBody {
+            type_: type_.into(),
+            code: code.map(Into::into),
+            ..ApiErrorBody::default()
+        }
     }
 
     #[test]
     fn kinds_follow_status_then_body() {
         let cases = [
-            (400, body("invalid_request_error", None), ErrorKind::InvalidRequest),
-            (404, body("invalid_request_error", Some("resource_missing")), ErrorKind::InvalidRequest),
-            (400, body("invalid_request_error", Some("rate_limit")), ErrorKind::RateLimit),
-            (429, body("invalid_request_error", Some("rate_limit")), ErrorKind::RateLimit),
+            (
+                400,
+                body("invalid_request_error", None),
+                ErrorKind::InvalidRequest,
+            ),
+            (
+                404,
+                body("invalid_request_error", Some("resource_missing")),
+                ErrorKind::InvalidRequest,
+            ),
+            (
+                400,
+                body("invalid_request_error", Some("rate_limit")),
+                ErrorKind::RateLimit,
+            ),
+            (
+                429,
+                body("invalid_request_error", Some("rate_limit")),
+                ErrorKind::RateLimit,
+            ),
             (429, body("api_error", None), ErrorKind::RateLimit),
             (400, body("idempotency_error", None), ErrorKind::Idempotency),
-            (401, body("invalid_request_error", None), ErrorKind::Authentication),
-            (402, body("card_error", Some("card_declined")), ErrorKind::Card),
-            (403, body("invalid_request_error", None), ErrorKind::Permission),
+            (
+                401,
+                body("invalid_request_error", None),
+                ErrorKind::Authentication,
+            ),
+            (
+                402,
+                body("card_error", Some("card_declined")),
+                ErrorKind::Card,
+            ),
+            (
+                403,
+                body("invalid_request_error", None),
+                ErrorKind::Permission,
+            ),
             (409, body("api_error", None), ErrorKind::Api),
             (500, body("api_error", None), ErrorKind::Api),
             (502, body("something_new", None), ErrorKind::Api),
         ];
         for (status, body, kind) in cases {
-            assert_eq!(ErrorKind::from_response(status, Some(&body)), kind, "{status} {body:?}");
+            assert_eq!(
+                ErrorKind::from_response(status, Some(&body)),
+                kind,
+                "{status} {body:?}"
+            );
         }
-        assert_eq!(ErrorKind::from_response(404, None), ErrorKind::InvalidRequest);
+        assert_eq!(
+            ErrorKind::from_response(404, None),
+            ErrorKind::InvalidRequest
+        );
         assert_eq!(ErrorKind::from_response(502, None), ErrorKind::Api);
     }
 
@@ -301,7 +354,10 @@ mod tests {
             }),
             raw_excerpt: None,
         }));
-        assert_eq!(error.to_string(), "Request req_123: No such file link: 'link_x'");
+        assert_eq!(
+            error.to_string(),
+            "Request req_123: No such file link: 'link_x'"
+        );
         assert_eq!(error.code(), Some("resource_missing"));
         assert_eq!(error.status(), Some(404));
     }
@@ -328,7 +384,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(body.decline_code.as_deref(), Some("insufficient_funds"));
-        assert_eq!(body.other.get("advice_code").and_then(|v| v.as_str()), Some("try_again_later"));
-        assert_eq!(body.other.get("charge").and_then(|v| v.as_str()), Some("ch_1"));
+        assert_eq!(
+            body.other.get("advice_code").and_then(|v| v.as_str()),
+            Some("try_again_later")
+        );
+        assert_eq!(
+            body.other.get("charge").and_then(|v| v.as_str()),
+            Some("ch_1")
+        );
     }
 }

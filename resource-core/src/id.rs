@@ -67,7 +67,10 @@ pub fn check_id(prefix: &str, s: &str) -> Result<(), Error> {
             s.len()
         )));
     }
-    if let Some(bad) = rest.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
+    if let Some(bad) = rest
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
         return Err(Error::invalid_input(format!(
             "invalid id {}: {bad:?} is not an ASCII letter, digit or `_`",
             Excerpt(s)

@@ -40,14 +40,18 @@ mod transport;
 #[cfg(feature = "ureq")]
 mod ureq_transport;
 
-pub use client::{Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, Method, RequestOptions};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, Method, RequestOptions,
+};
 pub use error::{ApiError, ApiErrorBody, Error, ErrorKind};
 pub use expandable::Expandable;
 pub use id::{MAX_ID_LEN, ResourceId};
 pub use list::{List, Paginator};
 pub use metadata::{Metadata, MetadataParam};
 pub use params::{ExpiresAt, RangeQuery, RetrieveParams};
-pub use resource::{Creatable, Deletable, Deleted, Listable, Retrievable, StripeResource, Updatable};
+pub use resource::{
+    Creatable, Deletable, Deleted, Listable, Retrievable, StripeResource, Updatable,
+};
 pub use retry::RetryPolicy;
 pub use transport::{Request, Response, Transport, TransportError, TransportErrorKind};
 #[cfg(feature = "ureq")]

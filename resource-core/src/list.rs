@@ -60,15 +60,29 @@ enum State {
 }
 
 impl<T> Paginator<T> {
-    pub(crate) fn new<P: Serialize + ?Sized>(client: Client, path: &'static str, params: &P) -> Self {
+    pub(crate) fn new<P: Serialize + ?Sized>(
+        client: Client,
+        path: &'static str,
+        params: &P,
+    ) -> Self {
         let (pairs, state) = match form::to_pairs(params) {
             Ok(pairs) => (pairs, State::Ready),
             Err(error) => (Vec::new(), State::Failed(error)),
         };
         let has = |key: &str| pairs.iter().any(|(k, _)| k == key);
-        let cursor_key =
-            if has(ENDING_BEFORE) && !has(STARTING_AFTER) { ENDING_BEFORE } else { STARTING_AFTER };
-        Paginator { client, path, pairs, cursor_key, page: Vec::new().into_iter(), state }
+        let cursor_key = if has(ENDING_BEFORE) && !has(STARTING_AFTER) {
+            ENDING_BEFORE
+        } else {
+            STARTING_AFTER
+        };
+        Paginator {
+            client,
+            path,
+            pairs,
+            cursor_key,
+            page: Vec::new().into_iter(),
+            state,
+        }
     }
 
     fn backward(&self) -> bool {
@@ -76,7 +90,10 @@ impl<T> Paginator<T> {
     }
 
     fn cursor(&self) -> Option<&str> {
-        self.pairs.iter().find(|(k, _)| k == self.cursor_key).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == self.cursor_key)
+            .map(|(_, v)| v.as_str())
     }
 
     fn set_cursor(&mut self, value: String) {
@@ -92,7 +109,11 @@ impl<T: StripeResource> Paginator<T> {
     fn fetch(&mut self) -> Result<(), Error> {
         let response = self.client.send(Method::Get, self.path, &self.pairs)?;
         let list: List<T> = decode(&response)?;
-        let edge = if self.backward() { list.data.first() } else { list.data.last() };
+        let edge = if self.backward() {
+            list.data.first()
+        } else {
+            list.data.last()
+        };
         let next_cursor = edge.map(|item| item.id().as_ref().to_owned());
         let mut data = list.data;
         if self.backward() {

@@ -44,12 +44,22 @@ pub struct RangeQuery(Range);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Range {
     Exact(i64),
-    Bounds { gt: Option<i64>, gte: Option<i64>, lt: Option<i64>, lte: Option<i64> },
+    Bounds {
+        gt: Option<i64>,
+        gte: Option<i64>,
+        lt: Option<i64>,
+        lte: Option<i64>,
+    },
 }
 
 impl Default for Range {
     fn default() -> Self {
-        Range::Bounds { gt: None, gte: None, lt: None, lte: None }
+        Range::Bounds {
+            gt: None,
+            gte: None,
+            lt: None,
+            lte: None,
+        }
     }
 }
 
@@ -90,7 +100,10 @@ impl RangeQuery {
         self.bound(|b| b.3 = Some(value))
     }
 
-    fn bound(self, set: impl FnOnce(&mut (Option<i64>, Option<i64>, Option<i64>, Option<i64>))) -> Self {
+    fn bound(
+        self,
+        set: impl FnOnce(&mut (Option<i64>, Option<i64>, Option<i64>, Option<i64>)),
+    ) -> Self {
         let mut bounds = match self.0 {
             Range::Bounds { gt, gte, lt, lte } => (gt, gte, lt, lte),
             Range::Exact(_) => (None, None, None, None),

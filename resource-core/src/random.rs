@@ -17,7 +17,9 @@ fn fill(bytes: &mut [u8]) {
     for chunk in bytes.chunks_mut(8) {
         let mut hasher = keys.build_hasher();
         hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
         hasher.write_u128(nanos);
         let word = hasher.finish().to_le_bytes();
         chunk.copy_from_slice(&word[..chunk.len()]);
@@ -48,7 +50,10 @@ pub(crate) fn unit_f64() -> f64 {
     fill(&mut bytes);
     // 53 random bits: every value is exactly representable.
     let bits = u64::from_le_bytes(bytes) >> 11;
-    #[allow(clippy::cast_precision_loss, reason = "53 bits fit an f64 mantissa exactly")]
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "53 bits fit an f64 mantissa exactly"
+    )]
     let sample = bits as f64 / (1u64 << 53) as f64;
     sample
 }
@@ -62,8 +67,14 @@ mod tests {
         let id = uuid_v4();
         assert_eq!(id.len(), 36);
         let groups: Vec<&str> = id.split('-').collect();
-        assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
-        assert!(id.chars().all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)));
+        assert_eq!(
+            groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
+        assert!(
+            id.chars()
+                .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c))
+        );
         assert!(groups[2].starts_with('4'));
         assert!(matches!(groups[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'));
         assert_ne!(uuid_v4(), id);

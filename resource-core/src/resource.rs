@@ -57,7 +57,11 @@ pub trait Retrievable: StripeResource {
     /// # Errors
     ///
     /// As [`Retrievable::retrieve`].
-    fn retrieve_with(client: &Client, id: &Self::Id, params: &RetrieveParams) -> Result<Self, Error> {
+    fn retrieve_with(
+        client: &Client,
+        id: &Self::Id,
+        params: &RetrieveParams,
+    ) -> Result<Self, Error> {
         client.request(Method::Get, &object_path(Self::PATH, id)?, params)
     }
 }
@@ -134,7 +138,9 @@ struct NoParams;
 fn object_path(collection: &str, id: &impl ResourceId) -> Result<String, Error> {
     let id = id.as_ref();
     if matches!(id, "" | "." | "..") {
-        return Err(Error::invalid_input(format!("refusing to send the id {id:?}: it is not a path segment")));
+        return Err(Error::invalid_input(format!(
+            "refusing to send the id {id:?}: it is not a path segment"
+        )));
     }
     let mut path = String::with_capacity(collection.len() + 1 + id.len());
     path.push_str(collection);

@@ -54,7 +54,10 @@ impl RetryPolicy {
     #[must_use]
     pub fn delay(&self, retry: u32, jitter: f64) -> Duration {
         let exponent = retry.saturating_sub(1).min(31);
-        let backoff = self.initial_delay.saturating_mul(1 << exponent).min(self.max_delay);
+        let backoff = self
+            .initial_delay
+            .saturating_mul(1 << exponent)
+            .min(self.max_delay);
         let scaled = backoff.mul_f64(0.5 + jitter.clamp(0.0, 1.0) / 2.0);
         scaled.max(self.initial_delay)
     }
@@ -68,7 +71,11 @@ mod tests {
         let headers = should_retry
             .map(|v| vec![("Stripe-Should-Retry".to_owned(), v.to_owned())])
             .unwrap_or_default();
-        Ok(Response { status, headers, body: Vec::new() })
+        Ok(Response {
+            status,
+            headers,
+            body: Vec::new(),
+        })
     }
 
     #[test]
@@ -90,10 +97,16 @@ mod tests {
 
     #[test]
     fn stops_after_one_plus_max_retries_attempts() {
-        let policy = RetryPolicy { max_network_retries: 2, ..RetryPolicy::default() };
+        let policy = RetryPolicy {
+            max_network_retries: 2,
+            ..RetryPolicy::default()
+        };
         assert!(policy.should_retry(2, &response(500, None)));
         assert!(!policy.should_retry(3, &response(500, None)));
-        let none = RetryPolicy { max_network_retries: 0, ..RetryPolicy::default() };
+        let none = RetryPolicy {
+            max_network_retries: 0,
+            ..RetryPolicy::default()
+        };
         assert!(!none.should_retry(1, &response(500, None)));
         assert!(!none.should_retry(1, &response(500, Some("true"))));
     }

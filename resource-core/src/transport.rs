@@ -46,7 +46,11 @@ impl fmt::Debug for Request {
             .headers
             .iter()
             .map(|(name, value)| {
-                let shown = if name.eq_ignore_ascii_case("authorization") { "[redacted]" } else { value };
+                let shown = if name.eq_ignore_ascii_case("authorization") {
+                    "[redacted]"
+                } else {
+                    value
+                };
                 (name.as_str(), shown)
             })
             .collect();
@@ -111,7 +115,11 @@ impl TransportError {
     /// A new error of `kind`, described by `message`.
     #[must_use]
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        TransportError { kind, message: message.into(), source: None }
+        TransportError {
+            kind,
+            message: message.into(),
+            source: None,
+        }
     }
 
     /// Attaches the underlying error.
@@ -142,6 +150,8 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|source| source as &(dyn std::error::Error + 'static))
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
     }
 }

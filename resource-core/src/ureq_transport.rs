@@ -38,12 +38,12 @@ impl Transport for UreqTransport {
     fn send(&self, request: &Request) -> Result<Response, TransportError> {
         let headers = request.headers.iter();
         let result = match request.method {
-            Method::Get => {
-                headers.fold(self.agent.get(&request.url), |r, (k, v)| r.header(k, v)).call()
-            }
-            Method::Delete => {
-                headers.fold(self.agent.delete(&request.url), |r, (k, v)| r.header(k, v)).call()
-            }
+            Method::Get => headers
+                .fold(self.agent.get(&request.url), |r, (k, v)| r.header(k, v))
+                .call(),
+            Method::Delete => headers
+                .fold(self.agent.delete(&request.url), |r, (k, v)| r.header(k, v))
+                .call(),
             Method::Post => headers
                 .fold(self.agent.post(&request.url), |r, (k, v)| r.header(k, v))
                 .send(&request.body[..]),
@@ -54,7 +54,10 @@ impl Transport for UreqTransport {
             .headers()
             .iter()
             .map(|(name, value)| {
-                (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
             })
             .collect();
         let body = response
@@ -63,7 +66,11 @@ impl Transport for UreqTransport {
             .limit(MAX_RESPONSE_BYTES)
             .read_to_vec()
             .map_err(transport_error)?;
-        Ok(Response { status, headers, body })
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
@@ -71,8 +78,12 @@ fn transport_error(error: ureq::Error) -> TransportError {
     let kind = match &error {
         ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => TransportErrorKind::Connect,
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => TransportErrorKind::Timeout,
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => TransportErrorKind::Connect,
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+            TransportErrorKind::Timeout
+        }
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            TransportErrorKind::Connect
+        }
         ureq::Error::Io(_) => TransportErrorKind::Io,
         _ => TransportErrorKind::Protocol,
     };

@@ -1,6 +1,11 @@
 //! Test support: a recording HTTP server on 127.0.0.1, an in-process transport, and a reference
 //! form decoder. Test code: it may panic on a broken test setup.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test support code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test support code"
+)]
 #![allow(missing_docs, reason = "test support code")]
 
 use std::io::Read;
@@ -29,7 +34,10 @@ impl Recorded {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn body_str(&self) -> &str {
@@ -83,28 +91,45 @@ impl RecordingServer {
             std::thread::spawn(move || {
                 for mut request in server.incoming_requests() {
                     let mut body = Vec::new();
-                    request.as_reader().read_to_end(&mut body).expect("read body");
+                    request
+                        .as_reader()
+                        .read_to_end(&mut body)
+                        .expect("read body");
                     let recorded = Recorded {
                         method: request.method().as_str().to_owned(),
                         url: request.url().to_owned(),
                         headers: request
                             .headers()
                             .iter()
-                            .map(|h| (h.field.as_str().as_str().to_owned(), h.value.as_str().to_owned()))
+                            .map(|h| {
+                                (
+                                    h.field.as_str().as_str().to_owned(),
+                                    h.value.as_str().to_owned(),
+                                )
+                            })
                             .collect(),
                         body,
                     };
                     let reply = handler(&recorded);
                     requests.lock().unwrap().push(recorded);
-                    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
+                    let mut response =
+                        tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
                     for (name, value) in &reply.headers {
-                        response.add_header(tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap());
+                        response.add_header(
+                            tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
+                                .unwrap(),
+                        );
                     }
                     let _ = request.respond(response);
                 }
             })
         };
-        RecordingServer { base_url: format!("http://127.0.0.1:{port}"), requests, server, thread: Some(thread) }
+        RecordingServer {
+            base_url: format!("http://127.0.0.1:{port}"),
+            requests,
+            server,
+            thread: Some(thread),
+        }
     }
 
     pub fn base_url(&self) -> &str {
@@ -135,8 +160,13 @@ pub struct InProcess {
 }
 
 impl InProcess {
-    pub fn new(handler: impl FnMut(&Request) -> Result<Response, TransportError> + Send + 'static) -> Self {
-        InProcess { requests: Arc::default(), handler: Arc::new(Mutex::new(Box::new(handler))) }
+    pub fn new(
+        handler: impl FnMut(&Request) -> Result<Response, TransportError> + Send + 'static,
+    ) -> Self {
+        InProcess {
+            requests: Arc::default(),
+            handler: Arc::new(Mutex::new(Box::new(handler))),
+        }
     }
 
     pub fn requests(&self) -> Vec<Request> {

@@ -15,7 +15,10 @@ fn file_link_fixture_decodes_and_round_trips() {
     assert_eq!(link.created, 1_234_567_890);
     assert!(!link.expired);
     assert_eq!(link.expires_at, Some(1_234_567_890));
-    assert_eq!(link.file, Expandable::Id("file_1Pgag2B7WZ01zgkWITx3dIQc".into()));
+    assert_eq!(
+        link.file,
+        Expandable::Id("file_1Pgag2B7WZ01zgkWITx3dIQc".into())
+    );
     assert!(!link.livemode);
     assert!(link.metadata.is_empty());
     assert!(link.url.as_deref().unwrap().starts_with("https://"));
@@ -30,7 +33,12 @@ fn file_fixture_decodes_with_its_links_and_round_trips() {
     let links: &List<FileLink> = file.links.as_ref().unwrap();
     assert_eq!(links.object, "list");
     assert!(!links.data.is_empty());
-    assert!(links.data.iter().all(|link| link.expires_at.is_none() && link.file.id() == file.id.as_str()));
+    assert!(
+        links
+            .data
+            .iter()
+            .all(|link| link.expires_at.is_none() && link.file.id() == file.id.as_str())
+    );
     assert_eq!(serde_json::to_value(&file).unwrap(), fixture);
 }
 
@@ -55,13 +63,19 @@ fn absent_nullable_fields_unknown_fields_and_unknown_purposes_are_tolerated() {
     )
     .unwrap();
     assert_eq!((link.expires_at, link.url), (None, None));
-    assert_eq!(link.metadata.iter().collect::<Vec<_>>(), [("b", "2"), ("a", "1")]);
+    assert_eq!(
+        link.metadata.iter().collect::<Vec<_>>(),
+        [("b", "2"), ("a", "1")]
+    );
 
     let mut file = openapi_fixture("file");
     file["purpose"] = json!("a_purpose_from_the_future");
     file["type"] = Value::Null;
     let file: File = serde_json::from_value(file).unwrap();
-    assert_eq!(file.purpose, FilePurpose::Other("a_purpose_from_the_future".into()));
+    assert_eq!(
+        file.purpose,
+        FilePurpose::Other("a_purpose_from_the_future".into())
+    );
     assert_eq!(file.type_, None);
 }
 

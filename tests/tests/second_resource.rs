@@ -62,9 +62,10 @@ fn store() -> InProcess {
             (Method::Get, "/v1/customers/cus_123") | (Method::Post, "/v1/customers/cus_123") => {
                 json_response(200, &customer("cus_123"))
             }
-            (Method::Delete, "/v1/customers/cus_123") => {
-                json_response(200, &json!({"id": "cus_123", "object": "customer", "deleted": true}))
-            }
+            (Method::Delete, "/v1/customers/cus_123") => json_response(
+                200,
+                &json!({"id": "cus_123", "object": "customer", "deleted": true}),
+            ),
             (Method::Get, "/v1/customers?limit=2") => json_response(
                 200,
                 &json!({"object": "list", "url": "/v1/customers", "has_more": true, "data": [customer("cus_3"), customer("cus_2")]}),
@@ -84,51 +85,123 @@ fn store() -> InProcess {
 #[test]
 fn the_declaration_drives_every_operation() {
     let transport = store();
-    let client = Client::builder("sk_test_123").transport(transport.clone()).build().unwrap();
+    let client = Client::builder("sk_test_123")
+        .transport(transport.clone())
+        .build()
+        .unwrap();
     assert_eq!(<Customer as StripeResource>::PATH, "/v1/customers");
     assert_eq!(<Customer as StripeResource>::OBJECT, "customer");
 
     let mut metadata = MetadataParam::new();
     metadata.set("tier", "gold");
-    let created = Customer::create(&client, &CreateCustomer { email: Some("jenny@example.com".into()), metadata }).unwrap();
+    let created = Customer::create(
+        &client,
+        &CreateCustomer {
+            email: Some("jenny@example.com".into()),
+            metadata,
+        },
+    )
+    .unwrap();
     assert_eq!(created.id, "cus_new");
 
     let id: CustomerId = "cus_123".parse().unwrap();
     assert_eq!(Customer::retrieve(&client, &id).unwrap().id, id);
-    let updated = Customer::update(&client, &id, &UpdateCustomer { email: Some("j@example.com".into()) }).unwrap();
+    let updated = Customer::update(
+        &client,
+        &id,
+        &UpdateCustomer {
+            email: Some("j@example.com".into()),
+        },
+    )
+    .unwrap();
     assert_eq!(updated.id, id);
     let deleted: Deleted<CustomerId> = Customer::delete(&client, &id).unwrap();
-    assert_eq!(deleted, Deleted { id: id.clone(), object: "customer".into(), deleted: true });
+    assert_eq!(
+        deleted,
+        Deleted {
+            id: id.clone(),
+            object: "customer".into(),
+            deleted: true
+        }
+    );
 
-    let page = Customer::list(&client, &ListCustomers { limit: Some(2), ..ListCustomers::default() }).unwrap();
+    let page = Customer::list(
+        &client,
+        &ListCustomers {
+            limit: Some(2),
+            ..ListCustomers::default()
+        },
+    )
+    .unwrap();
     assert_eq!(page.data.len(), 2);
-    let all: Vec<String> = Customer::paginate(&client, &ListCustomers { limit: Some(2), ..ListCustomers::default() })
-        .map(|c| c.unwrap().id.to_string())
-        .collect();
+    let all: Vec<String> = Customer::paginate(
+        &client,
+        &ListCustomers {
+            limit: Some(2),
+            ..ListCustomers::default()
+        },
+    )
+    .map(|c| c.unwrap().id.to_string())
+    .collect();
     assert_eq!(all, ["cus_3", "cus_2", "cus_1"]);
 
     let requests = transport.requests();
     let create = &requests[0];
     assert_eq!(create.method, Method::Post);
-    assert_eq!(decode_form(std::str::from_utf8(&create.body).unwrap()), [
-        ("email".to_owned(), "jenny@example.com".to_owned()),
-        ("metadata[tier]".to_owned(), "gold".to_owned())
-    ]);
+    assert_eq!(
+        decode_form(std::str::from_utf8(&create.body).unwrap()),
+        [
+            ("email".to_owned(), "jenny@example.com".to_owned()),
+            ("metadata[tier]".to_owned(), "gold".to_owned())
+        ]
+    );
     let delete = &requests[3];
-    assert_eq!((delete.method, delete.url.as_str()), (Method::Delete, "https://api.stripe.com/v1/customers/cus_123"));
+    assert_eq!(
+        (delete.method, delete.url.as_str()),
+        (
+            Method::Delete,
+            "https://api.stripe.com/v1/customers/cus_123"
+        )
+    );
     assert!(delete.body.is_empty());
     assert_eq!(delete.header("Content-Type"), None);
-    assert_eq!(delete.header("Idempotency-Key"), None, "v1 DELETE gets no generated key, as in the SDKs");
+    assert_eq!(
+        delete.header("Idempotency-Key"),
+        None,
+        "v1 DELETE gets no generated key, as in the SDKs"
+    );
 }
 
 #[test]
 fn the_prefix_is_checked_when_parsing() {
-    assert_eq!("link_123".parse::<CustomerId>().unwrap_err().kind(), ErrorKind::InvalidInput);
-    assert_eq!("cus_".parse::<CustomerId>().unwrap_err().kind(), ErrorKind::InvalidInput);
-    assert_eq!("cus_a/b".parse::<CustomerId>().unwrap_err().kind(), ErrorKind::InvalidInput);
-    assert_eq!("cus_a b".parse::<CustomerId>().unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        "link_123".parse::<CustomerId>().unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(
+        "cus_".parse::<CustomerId>().unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(
+        "cus_a/b".parse::<CustomerId>().unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(
+        "cus_a b".parse::<CustomerId>().unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
     let too_long = format!("cus_{}", "a".repeat(252)); // 256 characters
-    assert_eq!(too_long.parse::<CustomerId>().unwrap_err().kind(), ErrorKind::InvalidInput);
-    assert!(format!("cus_{}", "a".repeat(251)).parse::<CustomerId>().is_ok()); // 255
-    assert_eq!("cus_Abc_123".parse::<CustomerId>().unwrap().to_string(), "cus_Abc_123");
+    assert_eq!(
+        too_long.parse::<CustomerId>().unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    assert!(
+        format!("cus_{}", "a".repeat(251))
+            .parse::<CustomerId>()
+            .is_ok()
+    ); // 255
+    assert_eq!(
+        "cus_Abc_123".parse::<CustomerId>().unwrap().to_string(),
+        "cus_Abc_123"
+    );
 }
