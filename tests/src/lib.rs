@@ -8,7 +8,6 @@
 )]
 #![allow(missing_docs, reason = "test support code")]
 
-use std::io::Read;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 

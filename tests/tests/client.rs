@@ -1,5 +1,11 @@
 //! Client behaviour over an in-process transport: retries and idempotency, error classification,
 //! refusals before sending, pagination edge cases, and the secret key never shown.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a broken fixture fails loudly"
+)]
 
 use std::sync::{Arc, Mutex};
 

@@ -4,6 +4,12 @@
 //! send is compared request by request: method, path, decoded query and body pairs in order, and
 //! the Stripe headers. Then the outcome (ids returned, or the error's kind, status, code, request
 //! id) is compared with what the SDK returned.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a broken fixture fails loudly"
+)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,0 +1,8 @@
+use resource_core::StripeResource;
+use serde::Deserialize;
+
+#[derive(Deserialize, StripeResource)]
+#[stripe(object = "file_link", path = "/v1/file_links", prefix = "link")]
+pub struct FileLink(pub FileLinkId);
+
+fn main() {}
