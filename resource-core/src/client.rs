@@ -584,26 +584,15 @@ mod tests {
 
     #[test]
     fn base_url_rules() {
-        assert_eq!(
-            check_base_url("https://api.stripe.com/").unwrap(),
-            "https://api.stripe.com"
-        );
-        assert_eq!(
-            check_base_url("http://127.0.0.1:12111").unwrap(),
-            "http://127.0.0.1:12111"
-        );
-        assert_eq!(
-            check_base_url("http://localhost:8080/").unwrap(),
-            "http://localhost:8080"
-        );
-        assert_eq!(
-            check_base_url("http://[::1]:8080").unwrap(),
-            "http://[::1]:8080"
-        );
-        assert_eq!(
-            check_base_url("http://127.8.9.10").unwrap(),
-            "http://127.8.9.10"
-        );
+        for (given, normalised) in [
+            ("https://api.stripe.com/", "https://api.stripe.com"),
+            ("http://127.0.0.1:12111", "http://127.0.0.1:12111"),
+            ("http://localhost:8080/", "http://localhost:8080"),
+            ("http://[::1]:8080", "http://[::1]:8080"),
+            ("http://127.8.9.10", "http://127.8.9.10"),
+        ] {
+            assert_eq!(check_base_url(given).unwrap(), normalised);
+        }
         for bad in [
             "http://api.stripe.com",
             "http://10.0.0.1:80",
