@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiErrorBody, DecodeError, Error, ErrorKind, excerp
 use crate::form::{self, Pair};
 use crate::random;
 use crate::retry::RetryPolicy;
-use crate::transport::{Request, Response, Transport};
+use crate::transport::{Request, Response, Transport, TransportError};
 
 /// Where requests go unless [`ClientBuilder::base_url`] says otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
@@ -386,7 +386,9 @@ impl Client {
         let mut attempts = 0;
         let outcome = loop {
             attempts += 1;
+            let started = Instant::now();
             let outcome = self.shared.transport.send(&request);
+            log_attempt(method, path, attempts, started.elapsed(), &outcome);
             if !retry.should_retry(attempts, &outcome) {
                 break outcome;
             }
@@ -471,6 +473,30 @@ impl Client {
             headers,
             body,
         })
+    }
+}
+
+/// One log line per attempt: method, path (never the query or body, which may hold personal
+/// data), status, request id, attempt number and duration. The key is never logged.
+fn log_attempt(
+    method: Method,
+    path: &str,
+    attempt: u32,
+    elapsed: Duration,
+    outcome: &Result<Response, TransportError>,
+) {
+    match outcome {
+        Ok(response) => log::info!(
+            target: "resource_core",
+            "{method} {path} -> {} request_id={} attempt={attempt} in {elapsed:?}",
+            response.status,
+            response.header("Request-Id").unwrap_or("-"),
+        ),
+        Err(error) => log::warn!(
+            target: "resource_core",
+            "{method} {path} -> no response ({:?}: {error}) attempt={attempt} in {elapsed:?}",
+            error.kind(),
+        ),
     }
 }
 

@@ -2,12 +2,13 @@
 
 use std::time::Duration;
 
-use crate::transport::{Response, TransportError};
+use crate::transport::{Response, TransportError, TransportErrorKind};
 
 /// Retry rules of Stripe's official SDKs.
 ///
 /// A request is retried while fewer than `1 + max_network_retries` attempts were made and:
-/// 1. the attempt got no response (connection error or timeout); else
+/// 1. the attempt got no response (connection error, reset or timeout; not a malformed or
+///    oversized response, which would only come back again); else
 /// 2. the response says `Stripe-Should-Retry: false` (never) or `true` (always); else
 /// 3. the status is 409 or at least 500.
 ///
@@ -40,7 +41,8 @@ impl RetryPolicy {
             return false;
         }
         let response = match outcome {
-            Err(_) => return true,
+            // A malformed or oversized answer would only come back again.
+            Err(error) => return error.kind() != TransportErrorKind::Protocol,
             Ok(response) => response,
         };
         match response.header("Stripe-Should-Retry") {
@@ -91,8 +93,18 @@ mod tests {
         assert!(policy.should_retry(1, &response(400, Some("true"))));
         assert!(!policy.should_retry(1, &response(500, Some("false"))));
         assert!(!policy.should_retry(1, &response(409, Some("false"))));
-        let reset = Err(TransportError::new(crate::TransportErrorKind::Io, "reset"));
-        assert!(policy.should_retry(1, &reset));
+        for kind in [
+            TransportErrorKind::Io,
+            TransportErrorKind::Connect,
+            TransportErrorKind::Timeout,
+        ] {
+            assert!(policy.should_retry(1, &Err(TransportError::new(kind, "no response"))));
+        }
+        let oversized = Err(TransportError::new(
+            TransportErrorKind::Protocol,
+            "body over the limit",
+        ));
+        assert!(!policy.should_retry(1, &oversized));
     }
 
     #[test]
