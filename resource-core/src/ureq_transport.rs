@@ -12,6 +12,10 @@ use crate::transport::{Request, Response, Transport, TransportError, TransportEr
 pub(crate) const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Sends requests with a [`ureq::Agent`], reusing connections across calls and threads.
+///
+/// Logging: ureq's `debug` lines redact sensitive headers, but at `trace` level the
+/// `ureq_proto` target hex-dumps the raw bytes on the wire, the `Authorization` header (the
+/// secret key) included. Never enable `trace` for `ureq_proto` where logs are kept.
 #[derive(Debug, Clone)]
 pub struct UreqTransport {
     agent: Agent,
