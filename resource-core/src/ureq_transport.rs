@@ -11,6 +11,9 @@ use crate::transport::{Request, Response, Transport, TransportError, TransportEr
 /// The largest response body read; a larger one is refused rather than buffered.
 pub(crate) const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// How many idle connections the pool keeps open for reuse.
+const MAX_IDLE_CONNECTIONS: usize = 32;
+
 /// Sends requests with a [`ureq::Agent`], reusing connections across calls and threads.
 ///
 /// Logging: ureq's `debug` lines redact sensitive headers, but at `trace` level the
@@ -24,7 +27,8 @@ pub struct UreqTransport {
 impl UreqTransport {
     /// An agent with `timeout` for each attempt (connect to last body byte) and
     /// `connect_timeout` for opening a connection. It follows no redirects (Stripe sends none, and
-    /// a redirect must not carry the key elsewhere) and passes every status through.
+    /// a redirect must not carry the key elsewhere), passes every status through, and keeps up to
+    /// 32 idle connections for reuse, so many threads can share one client.
     #[must_use]
     pub fn new(timeout: Duration, connect_timeout: Duration) -> Self {
         let agent = Agent::config_builder()
@@ -32,6 +36,10 @@ impl UreqTransport {
             .max_redirects(0)
             .timeout_global(Some(timeout))
             .timeout_connect(Some(connect_timeout))
+            // ureq keeps 3 idle connections per host by default: with more threads sharing a
+            // client, the rest were closed and reopened (a TLS handshake each) on every call.
+            .max_idle_connections(MAX_IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
             .build()
             .new_agent();
         UreqTransport { agent }

@@ -8,6 +8,8 @@
 )]
 #![allow(missing_docs, reason = "test support code")]
 
+pub mod fault_server;
+
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
