@@ -1,8 +1,9 @@
 //! Parameters of the File Links operations, declared in the API reference's order, `expand` last
-//! (the field order is the order on the wire).
+//! (the field order is the order on the wire). They also deserialize (an emulator reads them
+//! back from a form): absent optional parameters default, `file` on create is required.
 
 use resource_core::{ExpiresAt, MetadataParam, RangeQuery};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Parameters of `POST /v1/file_links`.
 ///
@@ -11,13 +12,14 @@ use serde::Serialize;
 /// `identity_document_downloadable`, `issuing_regulatory_reporting`, `pci_document`, `selfie`,
 /// `sigma_scheduled_query`, `tax_document_user_upload`, `terminal_android_apk` or
 /// `terminal_reader_splashscreen`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateFileLink {
     file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     expires_at: Option<i64>,
+    #[serde(default)]
     metadata: MetadataParam,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     expand: Vec<String>,
 }
 
@@ -56,12 +58,13 @@ impl CreateFileLink {
 }
 
 /// Parameters of `POST /v1/file_links/:id`. Expired links can no longer be updated.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpdateFileLink {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     expires_at: Option<ExpiresAt>,
+    #[serde(default)]
     metadata: MetadataParam,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     expand: Vec<String>,
 }
 
@@ -110,21 +113,21 @@ impl UpdateFileLink {
 }
 
 /// Parameters of `GET /v1/file_links`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListFileLinks {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     created: Option<RangeQuery>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     ending_before: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     expired: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     limit: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     starting_after: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     expand: Vec<String>,
 }
 

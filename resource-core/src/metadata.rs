@@ -100,35 +100,35 @@ impl Serialize for Metadata {
     }
 }
 
+struct MetadataVisitor;
+
+impl<'de> Visitor<'de> for MetadataVisitor {
+    type Value = Metadata;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map of strings to strings")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metadata, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+        while let Some(entry) = map.next_entry::<String, String>()? {
+            entries.push(entry);
+        }
+        Ok(Metadata(entries))
+    }
+
+    // `null` reads as no metadata.
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Metadata, E> {
+        Ok(Metadata::new())
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Metadata, E> {
+        Ok(Metadata::new())
+    }
+}
+
 impl<'de> Deserialize<'de> for Metadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MetadataVisitor;
-
-        impl<'de> Visitor<'de> for MetadataVisitor {
-            type Value = Metadata;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map of strings to strings")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metadata, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
-                while let Some(entry) = map.next_entry::<String, String>()? {
-                    entries.push(entry);
-                }
-                Ok(Metadata(entries))
-            }
-
-            // `null` reads as no metadata.
-            fn visit_unit<E: serde::de::Error>(self) -> Result<Metadata, E> {
-                Ok(Metadata::new())
-            }
-
-            fn visit_none<E: serde::de::Error>(self) -> Result<Metadata, E> {
-                Ok(Metadata::new())
-            }
-        }
-
         deserializer.deserialize_any(MetadataVisitor)
     }
 }
@@ -192,5 +192,66 @@ impl Serialize for MetadataParam {
             Change::Entries(entries) => entries.serialize(serializer),
             Change::Clear => serializer.serialize_str(""),
         }
+    }
+}
+
+/// Reads a map (keys to set, `""` values to unset) or `""` (clear everything).
+impl<'de> Deserialize<'de> for MetadataParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ParamVisitor;
+
+        impl<'de> Visitor<'de> for ParamVisitor {
+            type Value = MetadataParam;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of strings, or an empty string")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MetadataParam, A::Error> {
+                let entries = MetadataVisitor.visit_map(map)?;
+                Ok(MetadataParam(Change::Entries(entries)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<MetadataParam, E> {
+                if value.is_empty() {
+                    Ok(MetadataParam(Change::Clear))
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Str(value), &self))
+                }
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<MetadataParam, E> {
+                Ok(MetadataParam::new())
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<MetadataParam, E> {
+                Ok(MetadataParam::new())
+            }
+        }
+
+        deserializer.deserialize_any(ParamVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_params_round_trip_through_json() {
+        let mut set = MetadataParam::new();
+        set.set("a", "1");
+        set.unset("b");
+        let mut clear = MetadataParam::new();
+        clear.clear();
+        for param in [set, clear, MetadataParam::new()] {
+            let json = serde_json::to_string(&param).unwrap();
+            assert_eq!(
+                serde_json::from_str::<MetadataParam>(&json).unwrap(),
+                param,
+                "{json}"
+            );
+        }
+        assert!(serde_json::from_str::<MetadataParam>("\"x\"").is_err());
     }
 }

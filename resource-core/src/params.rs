@@ -1,6 +1,9 @@
 //! Parameter types shared by many resources.
 
-use serde::{Serialize, Serializer};
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Query parameters of a plain retrieve: only `expand`.
 ///
@@ -8,9 +11,9 @@ use serde::{Serialize, Serializer};
 /// let params = resource_core::RetrieveParams::new().expand("file");
 /// assert_eq!(resource_core::form::to_string(&params).unwrap(), "expand[0]=file");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RetrieveParams {
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     expand: Vec<String>,
 }
 
@@ -140,6 +143,98 @@ impl Serialize for RangeQuery {
     }
 }
 
+/// Reads an integer (`created=1680000000`, from a form as a string) or bounds
+/// (`created[gte]=...`), as Stripe's API accepts them.
+impl<'de> Deserialize<'de> for RangeQuery {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RangeVisitor;
+
+        impl<'de> Visitor<'de> for RangeVisitor {
+            type Value = RangeQuery;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer, or a map of `gt`, `gte`, `lt`, `lte` to integers")
+            }
+
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<RangeQuery, E> {
+                Ok(RangeQuery::exact(value))
+            }
+
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<RangeQuery, E> {
+                i64::try_from(value)
+                    .map(RangeQuery::exact)
+                    .map_err(E::custom)
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<RangeQuery, E> {
+                value
+                    .parse()
+                    .map(RangeQuery::exact)
+                    .map_err(|_| E::custom(format!("invalid integer: {value}")))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RangeQuery, A::Error> {
+                let mut range = RangeQuery::new();
+                while let Some(bound) = map.next_key::<String>()? {
+                    let value: RangeBound = map.next_value()?;
+                    range = match bound.as_str() {
+                        "gt" => range.gt(value.0),
+                        "gte" => range.gte(value.0),
+                        "lt" => range.lt(value.0),
+                        "lte" => range.lte(value.0),
+                        other => {
+                            return Err(de::Error::unknown_field(
+                                other,
+                                &["gt", "gte", "lt", "lte"],
+                            ));
+                        }
+                    };
+                }
+                Ok(range)
+            }
+        }
+
+        deserializer.deserialize_any(RangeVisitor)
+    }
+}
+
+/// One bound of a range: an integer, or a string holding one (as forms carry it).
+struct RangeBound(i64);
+
+impl<'de> Deserialize<'de> for RangeBound {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        RangeQuery::deserialize(deserializer).and_then(|range| match range.0 {
+            Range::Exact(value) => Ok(RangeBound(value)),
+            Range::Bounds { .. } => Err(de::Error::custom("expected an integer bound")),
+        })
+    }
+}
+
+impl RangeQuery {
+    /// The exact value, when this is an exact query.
+    #[must_use]
+    pub fn as_exact(&self) -> Option<i64> {
+        match self.0 {
+            Range::Exact(value) => Some(value),
+            Range::Bounds { .. } => None,
+        }
+    }
+
+    /// Whether `value` satisfies this query.
+    #[must_use]
+    pub fn contains(&self, value: i64) -> bool {
+        match self.0 {
+            Range::Exact(exact) => value == exact,
+            Range::Bounds { gt, gte, lt, lte } => {
+                gt.is_none_or(|b| value > b)
+                    && gte.is_none_or(|b| value >= b)
+                    && lt.is_none_or(|b| value < b)
+                    && lte.is_none_or(|b| value <= b)
+            }
+        }
+    }
+}
+
 /// When a link (or similar object) stops working, as an update parameter.
 ///
 /// ```
@@ -173,5 +268,76 @@ impl Serialize for ExpiresAt {
             ExpiresAt::Now => serializer.serialize_str("now"),
             ExpiresAt::Never => serializer.serialize_str(""),
         }
+    }
+}
+
+/// Reads `"now"`, `""` (never) or a timestamp (a JSON integer, or a form string of digits).
+impl<'de> Deserialize<'de> for ExpiresAt {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ExpiresAtVisitor;
+
+        impl Visitor<'_> for ExpiresAtVisitor {
+            type Value = ExpiresAt;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Unix timestamp, `now`, or an empty string")
+            }
+
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<ExpiresAt, E> {
+                Ok(ExpiresAt::At(value))
+            }
+
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<ExpiresAt, E> {
+                i64::try_from(value).map(ExpiresAt::At).map_err(E::custom)
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<ExpiresAt, E> {
+                match value {
+                    "now" => Ok(ExpiresAt::Now),
+                    "" => Ok(ExpiresAt::Never),
+                    digits => digits
+                        .parse()
+                        .map(ExpiresAt::At)
+                        .map_err(|_| E::custom(format!("invalid timestamp: {digits}"))),
+                }
+            }
+        }
+
+        deserializer.deserialize_any(ExpiresAtVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_read_back_from_json() {
+        let read = |json: &str| serde_json::from_str::<ExpiresAt>(json).unwrap();
+        assert_eq!(read("\"now\""), ExpiresAt::Now);
+        assert_eq!(read("\"\""), ExpiresAt::Never);
+        assert_eq!(read("1700000000"), ExpiresAt::At(1_700_000_000));
+        assert_eq!(read("\"1700000000\""), ExpiresAt::At(1_700_000_000));
+        assert!(serde_json::from_str::<ExpiresAt>("\"soon\"").is_err());
+
+        let range = |json: &str| serde_json::from_str::<RangeQuery>(json).unwrap();
+        assert_eq!(range("5"), RangeQuery::exact(5));
+        assert_eq!(
+            range(r#"{"gte": "1", "lt": 9}"#),
+            RangeQuery::new().gte(1).lt(9)
+        );
+        assert!(serde_json::from_str::<RangeQuery>(r#"{"around": 1}"#).is_err());
+    }
+
+    #[test]
+    fn ranges_contain_what_they_say() {
+        let range = RangeQuery::new().gte(10).lt(20);
+        assert!(
+            !range.contains(9) && range.contains(10) && range.contains(19) && !range.contains(20)
+        );
+        assert!(RangeQuery::new().gt(10).lte(11).contains(11));
+        assert!(!RangeQuery::new().gt(10).contains(10));
+        assert!(RangeQuery::exact(7).contains(7) && !RangeQuery::exact(7).contains(8));
+        assert!(RangeQuery::new().contains(i64::MIN));
     }
 }
