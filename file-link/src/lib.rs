@@ -84,6 +84,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod file;
 mod file_link;
 mod params;

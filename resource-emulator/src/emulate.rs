@@ -1,0 +1,186 @@
+//! How a declared resource plugs into the emulator: the operations it serves, and hooks for
+//! behaviour the generic rules cannot know (validation, computed fields).
+
+use std::marker::PhantomData;
+
+use resource_core::{
+    Creatable, Deletable, Listable, Retrievable, RetrieveParams, StripeResource, Updatable,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::decode::decode_params;
+use crate::rejection::Rejection;
+
+/// A stored object: its JSON fields.
+pub type Object = serde_json::Map<String, serde_json::Value>;
+
+/// Reads one operation's parameters into typed JSON (see [`decode_params`]).
+pub(crate) type Decoder = fn(&[(String, String)]) -> Result<Object, Rejection>;
+
+/// A resource the emulator can serve.
+///
+/// The declaration gives the path, id prefix and object name; `routes` says which operations to
+/// serve (their parameters types, which must also derive `Deserialize`, are the schema: unknown
+/// parameters, missing required ones and malformed values are rejected as Stripe rejects them).
+/// The hooks add what generic rules cannot know; each defaults to doing nothing.
+///
+/// ```ignore
+/// impl Emulate for Customer {
+///     fn routes(routes: &mut Routes<Self>) {
+///         routes.create().retrieve().update().delete().list();
+///     }
+/// }
+/// ```
+pub trait Emulate: StripeResource + Serialize + 'static {
+    /// The operations to serve: normally every operation the declaration lists.
+    fn routes(routes: &mut Routes<Self>);
+
+    /// Fields that hold the id of another object which `expand` replaces by the object, with the
+    /// collection path of that object: `&[("file", "/v1/files")]`.
+    fn expandable() -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
+    /// Validates and completes a new object; the generic rules have already applied `params`.
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] to answer with; nothing is stored.
+    fn on_create(
+        object: &mut Object,
+        params: &Object,
+        context: &Context<'_>,
+    ) -> Result<(), Rejection> {
+        let _ = (object, params, context);
+        Ok(())
+    }
+
+    /// Validates and completes an update; `before` is the object as it was, `object` has `params`
+    /// applied by the generic rules.
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] to answer with; nothing is changed.
+    fn on_update(
+        before: &Object,
+        object: &mut Object,
+        params: &Object,
+        context: &Context<'_>,
+    ) -> Result<(), Rejection> {
+        let _ = (before, object, params, context);
+        Ok(())
+    }
+
+    /// Refreshes computed fields before the object is shown (for example `expired` against the
+    /// emulator's clock).
+    fn on_show(object: &mut Object, context: &Context<'_>) {
+        let _ = (object, context);
+    }
+}
+
+/// What hooks may look at: the clock, the emulator's public URL and the stored objects.
+pub struct Context<'a> {
+    pub(crate) now: i64,
+    pub(crate) base_url: &'a str,
+    pub(crate) lookup: &'a dyn Fn(&str, &str) -> Option<&'a Object>,
+}
+
+impl Context<'_> {
+    /// The emulator's clock, in Unix seconds.
+    #[must_use]
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// The URL the emulator is reached at (for links it hands out).
+    #[must_use]
+    pub fn base_url(&self) -> &str {
+        self.base_url
+    }
+
+    /// The stored object `id` of the collection at `path` (such as `/v1/files`).
+    #[must_use]
+    pub fn find(&self, path: &str, id: &str) -> Option<&Object> {
+        (self.lookup)(path, id)
+    }
+
+    /// A random token of letters and digits, for ids and URLs.
+    #[must_use]
+    pub fn token(&self, len: usize) -> String {
+        crate::engine::token(len)
+    }
+}
+
+/// The operations a resource serves, with their parameter decoders.
+pub struct Routes<R> {
+    pub(crate) create: Option<Decoder>,
+    pub(crate) retrieve: Option<Decoder>,
+    pub(crate) update: Option<Decoder>,
+    pub(crate) delete: bool,
+    pub(crate) list: Option<Decoder>,
+    resource: PhantomData<fn() -> R>,
+}
+
+impl<R> Default for Routes<R> {
+    fn default() -> Self {
+        Routes {
+            create: None,
+            retrieve: None,
+            update: None,
+            delete: false,
+            list: None,
+            resource: PhantomData,
+        }
+    }
+}
+
+impl<R: Emulate> Routes<R> {
+    /// Serves `POST {path}` with the declaration's create parameters.
+    pub fn create(&mut self) -> &mut Self
+    where
+        R: Creatable,
+        R::CreateParams: DeserializeOwned,
+    {
+        self.create = Some(decode_params::<R::CreateParams>);
+        self
+    }
+
+    /// Serves `GET {path}/{id}` (with `expand`).
+    pub fn retrieve(&mut self) -> &mut Self
+    where
+        R: Retrievable,
+    {
+        self.retrieve = Some(decode_params::<RetrieveParams>);
+        self
+    }
+
+    /// Serves `POST {path}/{id}` with the declaration's update parameters.
+    pub fn update(&mut self) -> &mut Self
+    where
+        R: Updatable,
+        R::UpdateParams: DeserializeOwned,
+    {
+        self.update = Some(decode_params::<R::UpdateParams>);
+        self
+    }
+
+    /// Serves `DELETE {path}/{id}`.
+    pub fn delete(&mut self) -> &mut Self
+    where
+        R: Deletable,
+    {
+        self.delete = true;
+        self
+    }
+
+    /// Serves `GET {path}` with the declaration's list parameters.
+    pub fn list(&mut self) -> &mut Self
+    where
+        R: Listable,
+        R::ListParams: DeserializeOwned,
+    {
+        self.list = Some(decode_params::<R::ListParams>);
+        self
+    }
+}

@@ -1,0 +1,828 @@
+//! The generic behaviour every declared resource gets: routing, authentication, idempotency,
+//! create / retrieve / update / delete / list semantics, metadata rules and expansion.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+
+use resource_core::RangeQuery;
+use serde_json::{Value, json};
+
+use crate::decode::{field_names, parse_form};
+use crate::emulate::{Context, Decoder, Emulate, Object, Routes};
+use crate::rejection::Rejection;
+
+/// Stripe's metadata limits.
+const MAX_METADATA_KEYS: usize = 50;
+const MAX_METADATA_KEY_CHARS: usize = 40;
+const MAX_METADATA_VALUE_CHARS: usize = 500;
+const DEFAULT_LIMIT: u64 = 10;
+const MAX_LIMIT: u64 = 100;
+
+/// A request as the engine sees it, from either the in-process transport or the HTTP server.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    /// `GET`, `POST` or `DELETE`.
+    pub method: &'a str,
+    /// The path, still percent-encoded, without the query.
+    pub path: &'a str,
+    /// The query string, without `?`.
+    pub query: &'a str,
+    /// The request headers.
+    pub headers: &'a [(String, String)],
+    /// The body.
+    pub body: &'a [u8],
+}
+
+impl Incoming<'_> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The engine's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: Vec<(String, String)>,
+    /// The JSON body.
+    pub body: Vec<u8>,
+}
+
+/// Position in newest-first order: newer `created` first, then later insertion first.
+type OrderKey = (Reverse<i64>, Reverse<u64>);
+
+/// One registered resource and its objects.
+struct Collection {
+    object: &'static str,
+    path: &'static str,
+    prefix: &'static str,
+    fields: &'static [&'static str],
+    expandable: &'static [(&'static str, &'static str)],
+    create: Option<Decoder>,
+    retrieve: Option<Decoder>,
+    update: Option<Decoder>,
+    delete: bool,
+    list: Option<Decoder>,
+    on_create: fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
+    on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
+    on_show: fn(&mut Object, &Context<'_>),
+    /// Decodes the object as the declared type: catches a hook that broke the shape.
+    check: fn(&Object) -> Result<(), String>,
+    by_id: HashMap<String, (OrderKey, Object)>,
+    order: BTreeMap<OrderKey, String>,
+}
+
+impl Collection {
+    fn get(&self, id: &str) -> Option<&Object> {
+        self.by_id.get(id).map(|(_, object)| object)
+    }
+}
+
+/// An idempotency key's first request and answer.
+struct Replay {
+    method: String,
+    path: String,
+    body: Vec<u8>,
+    status: u16,
+    answer: Value,
+}
+
+/// The emulator's state.
+pub(crate) struct Engine {
+    collections: Vec<Collection>,
+    replays: HashMap<(String, String, String), Replay>,
+    pub(crate) clock_offset: i64,
+    pub(crate) base_url: String,
+    sequence: u64,
+}
+
+impl Engine {
+    pub(crate) fn new() -> Self {
+        Engine {
+            collections: Vec::new(),
+            replays: HashMap::new(),
+            clock_offset: 0,
+            base_url: "http://emulator.invalid".to_owned(),
+            sequence: 0,
+        }
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        let elapsed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        i64::try_from(elapsed)
+            .unwrap_or(i64::MAX)
+            .saturating_add(self.clock_offset)
+    }
+
+    /// Registers `R`; registering it again replaces its routes and keeps its objects.
+    pub(crate) fn register<R: Emulate>(&mut self) {
+        let mut routes = Routes::<R>::default();
+        R::routes(&mut routes);
+        let collection = Collection {
+            object: R::OBJECT,
+            path: R::PATH,
+            prefix: <R::Id as resource_core::ResourceId>::PREFIX,
+            fields: field_names::<R>().unwrap_or(&[]),
+            expandable: R::expandable(),
+            create: routes.create,
+            retrieve: routes.retrieve,
+            update: routes.update,
+            delete: routes.delete,
+            list: routes.list,
+            on_create: R::on_create,
+            on_update: R::on_update,
+            on_show: R::on_show,
+            check: |object| {
+                serde_json::from_value::<R>(Value::Object(object.clone()))
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            },
+            by_id: HashMap::new(),
+            order: BTreeMap::new(),
+        };
+        match self.collections.iter_mut().find(|c| c.path == R::PATH) {
+            Some(existing) => {
+                let objects = (
+                    std::mem::take(&mut existing.by_id),
+                    std::mem::take(&mut existing.order),
+                );
+                *existing = collection;
+                (existing.by_id, existing.order) = objects;
+            }
+            None => self.collections.push(collection),
+        }
+    }
+
+    /// Stores a new object of the collection at `path` built from `fields`, as a create would but
+    /// without params or hooks (for objects the API cannot create yet, such as files).
+    pub(crate) fn insert(&mut self, path: &str, fields: Object) -> Result<Object, Rejection> {
+        let index = self
+            .collection_index(path)
+            .ok_or_else(|| internal(format!("no resource at {path}")))?;
+        let mut object = self.new_object(index);
+        object.extend(fields);
+        fill_missing(&mut object, self.collections[index].fields);
+        (self.collections[index].check)(&object).map_err(internal)?;
+        self.store(index, object.clone());
+        Ok(object)
+    }
+
+    /// Answers one request.
+    pub(crate) fn handle(&mut self, request: &Incoming<'_>) -> Outgoing {
+        let mut headers = vec![
+            ("Request-Id".to_owned(), format!("req_{}", token(14))),
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+        ];
+        if let Some(version) = request.header("Stripe-Version") {
+            headers.push(("Stripe-Version".to_owned(), version.to_owned()));
+        }
+        let (status, answer) = match authenticate(request) {
+            Err(rejection) => (rejection.status, rejection.to_json()),
+            Ok(key) => {
+                let (status, answer, replayed) = self.idempotent(key, request);
+                if replayed {
+                    headers.push(("Idempotent-Replayed".to_owned(), "true".to_owned()));
+                }
+                (status, answer)
+            }
+        };
+        Outgoing {
+            status,
+            headers,
+            body: answer.to_string().into_bytes(),
+        }
+    }
+
+    /// Replays a `POST` whose idempotency key was seen with the same request; refuses it with
+    /// another request; otherwise handles it and remembers the answer.
+    fn idempotent(&mut self, api_key: String, request: &Incoming<'_>) -> (u16, Value, bool) {
+        let key = request
+            .header("Idempotency-Key")
+            .filter(|_| request.method == "POST");
+        let Some(key) = key else {
+            let (status, answer) = self.answer(request);
+            return (status, answer, false);
+        };
+        let account = request
+            .header("Stripe-Account")
+            .unwrap_or_default()
+            .to_owned();
+        let slot = (api_key, account, key.to_owned());
+        if let Some(first) = self.replays.get(&slot) {
+            if first.method == request.method
+                && first.path == request.path
+                && first.body == request.body
+            {
+                return (first.status, first.answer.clone(), true);
+            }
+            let rejection = Rejection::idempotency(format!(
+                "Keys for idempotent requests can only be used with the same parameters they were first used with. \
+                 Try using a key other than '{key}' if you meant to execute a different request."
+            ));
+            return (rejection.status, rejection.to_json(), false);
+        }
+        let (status, answer) = self.answer(request);
+        let replay = Replay {
+            method: request.method.to_owned(),
+            path: request.path.to_owned(),
+            body: request.body.to_vec(),
+            status,
+            answer: answer.clone(),
+        };
+        self.replays.insert(slot, replay);
+        (status, answer, false)
+    }
+
+    fn answer(&mut self, request: &Incoming<'_>) -> (u16, Value) {
+        match self.route(request) {
+            Ok(answer) => (200, answer),
+            Err(rejection) => (rejection.status, rejection.to_json()),
+        }
+    }
+
+    fn route(&mut self, request: &Incoming<'_>) -> Result<Value, Rejection> {
+        let unrecognized = || {
+            Rejection::invalid_request(format!(
+                "Unrecognized request URL ({}: {}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
+                request.method, request.path
+            ))
+            .status(404)
+        };
+        let (index, id) = self.resolve(request.path).ok_or_else(unrecognized)?;
+        let raw = match request.method {
+            "POST" => std::str::from_utf8(request.body)
+                .map_err(|_| Rejection::invalid_request("The body is not UTF-8."))?,
+            _ => request.query,
+        };
+        let pairs = parse_form(raw)?;
+        let collection = &self.collections[index];
+        match (request.method, id) {
+            ("POST", None) => {
+                let params = collection.create.ok_or_else(unrecognized)?(&pairs)?;
+                self.create(index, &params)
+            }
+            ("GET", None) => {
+                let params = collection.list.ok_or_else(unrecognized)?(&pairs)?;
+                self.list(index, &params)
+            }
+            ("GET", Some(id)) => {
+                let params = collection.retrieve.ok_or_else(unrecognized)?(&pairs)?;
+                let object = self.find(index, &id)?.clone();
+                self.present(index, object, expand_paths(&params))
+            }
+            ("POST", Some(id)) => {
+                let params = collection.update.ok_or_else(unrecognized)?(&pairs)?;
+                self.update(index, &id, &params)
+            }
+            ("DELETE", Some(id)) if collection.delete => {
+                if let Some((name, _)) = pairs.first() {
+                    return Err(Rejection::unknown_parameter(
+                        name.split('[').next().unwrap_or(name),
+                    ));
+                }
+                self.delete(index, &id)
+            }
+            _ => Err(unrecognized()),
+        }
+    }
+
+    /// The collection a path addresses, and the id when it addresses one object.
+    fn resolve(&self, path: &str) -> Option<(usize, Option<String>)> {
+        self.collections
+            .iter()
+            .enumerate()
+            .find_map(|(index, collection)| {
+                if path == collection.path {
+                    return Some((index, None));
+                }
+                let segment = path.strip_prefix(collection.path)?.strip_prefix('/')?;
+                (!segment.is_empty() && !segment.contains('/'))
+                    .then(|| (index, Some(percent_decode(segment))))
+            })
+    }
+
+    fn collection_index(&self, path: &str) -> Option<usize> {
+        self.collections.iter().position(|c| c.path == path)
+    }
+
+    fn find(&self, index: usize, id: &str) -> Result<&Object, Rejection> {
+        let collection = &self.collections[index];
+        collection
+            .get(id)
+            .ok_or_else(|| Rejection::no_such(collection.object, id, "id"))
+    }
+
+    fn new_object(&mut self, index: usize) -> Object {
+        let collection = &self.collections[index];
+        let mut object = Object::new();
+        object.insert(
+            "id".into(),
+            json!(format!("{}_{}", collection.prefix, token(24))),
+        );
+        object.insert("object".into(), json!(collection.object));
+        object.insert("created".into(), json!(self.now()));
+        object.insert("livemode".into(), json!(false));
+        object
+    }
+
+    fn store(&mut self, index: usize, object: Object) {
+        self.sequence += 1;
+        let created = object
+            .get("created")
+            .and_then(Value::as_i64)
+            .unwrap_or_default();
+        let id = object
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let key = (Reverse(created), Reverse(self.sequence));
+        let collection = &mut self.collections[index];
+        if let Some((old_key, _)) = collection.by_id.remove(&id) {
+            collection.order.remove(&old_key);
+        }
+        collection.order.insert(key, id.clone());
+        collection.by_id.insert(id, (key, object));
+    }
+
+    /// Runs `f` with a hook context over the current state.
+    fn with_context<T>(&self, f: impl FnOnce(&Context<'_>) -> T) -> T {
+        let collections = &self.collections;
+        let lookup = |path: &str, id: &str| {
+            collections
+                .iter()
+                .find(|c| c.path == path)
+                .and_then(|c| c.get(id))
+        };
+        f(&Context {
+            now: self.now(),
+            base_url: &self.base_url,
+            lookup: &lookup,
+        })
+    }
+
+    fn create(&mut self, index: usize, params: &Object) -> Result<Value, Rejection> {
+        let mut object = self.new_object(index);
+        let collection = &self.collections[index];
+        apply(&mut object, params, collection.fields)?;
+        fill_missing(&mut object, collection.fields);
+        self.with_context(|context| {
+            (collection.on_create)(&mut object, params, context)?;
+            (collection.on_show)(&mut object, context);
+            Ok::<_, Rejection>(())
+        })?;
+        (collection.check)(&object).map_err(internal)?;
+        self.store(index, object.clone());
+        self.present(index, object, expand_paths(params))
+    }
+
+    fn update(&mut self, index: usize, id: &str, params: &Object) -> Result<Value, Rejection> {
+        let mut before = self.find(index, id)?.clone();
+        let collection = &self.collections[index];
+        self.with_context(|context| (collection.on_show)(&mut before, context));
+        let mut object = before.clone();
+        apply(&mut object, params, collection.fields)?;
+        self.with_context(|context| {
+            (collection.on_update)(&before, &mut object, params, context)?;
+            (collection.on_show)(&mut object, context);
+            Ok::<_, Rejection>(())
+        })?;
+        (collection.check)(&object).map_err(internal)?;
+        self.store(index, object.clone());
+        self.present(index, object, expand_paths(params))
+    }
+
+    fn delete(&mut self, index: usize, id: &str) -> Result<Value, Rejection> {
+        self.find(index, id)?;
+        let collection = &mut self.collections[index];
+        if let Some((key, _)) = collection.by_id.remove(id) {
+            collection.order.remove(&key);
+        }
+        Ok(json!({"id": id, "object": collection.object, "deleted": true}))
+    }
+
+    fn list(&mut self, index: usize, params: &Object) -> Result<Value, Rejection> {
+        let limit = match params.get("limit") {
+            None | Some(Value::Null) => DEFAULT_LIMIT,
+            Some(value) => value
+                .as_u64()
+                .filter(|l| (1..=MAX_LIMIT).contains(l))
+                .ok_or_else(|| {
+                    Rejection::invalid_request(format!(
+                        "Invalid limit: must be between 1 and {MAX_LIMIT}, got {value}"
+                    ))
+                    .param("limit")
+                })?,
+        };
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let cursor = |name: &str| params.get(name).and_then(Value::as_str).map(str::to_owned);
+        let (after, before) = (cursor("starting_after"), cursor("ending_before"));
+        if after.is_some() && before.is_some() {
+            return Err(Rejection::invalid_request(
+                "You may only specify one of these parameters: ending_before, starting_after.",
+            ));
+        }
+        let created = match params.get("created").filter(|v| !v.is_null()) {
+            Some(value) => Some(serde_json::from_value::<RangeQuery>(value.clone()).map_err(
+                |e| Rejection::invalid_request(format!("Invalid created: {e}")).param("created"),
+            )?),
+            None => None,
+        };
+        let filters: Vec<(&String, &Value)> = params
+            .iter()
+            .filter(|(name, value)| {
+                !value.is_null()
+                    && !matches!(
+                        name.as_str(),
+                        "limit" | "starting_after" | "ending_before" | "created" | "expand"
+                    )
+            })
+            .collect();
+
+        let collection = &self.collections[index];
+        let position = |name: &str, id: &str| {
+            collection
+                .by_id
+                .get(id)
+                .map(|(key, _)| *key)
+                .ok_or_else(|| Rejection::no_such(collection.object, id, name).status(400))
+        };
+        let matches = |object: &Object| {
+            created.is_none_or(|range| {
+                object
+                    .get("created")
+                    .and_then(Value::as_i64)
+                    .is_some_and(|c| range.contains(c))
+            }) && filters
+                .iter()
+                .all(|(name, wanted)| field_matches(object.get(name.as_str()), wanted))
+        };
+        let mut page: Vec<Object> = Vec::with_capacity(limit.min(MAX_LIMIT as usize) + 1);
+        let mut collect = |keys: &mut dyn Iterator<Item = &String>| {
+            self.with_context(|context| {
+                for id in keys {
+                    let Some(object) = collection.get(id) else {
+                        continue;
+                    };
+                    let mut shown = object.clone();
+                    (collection.on_show)(&mut shown, context);
+                    if matches(&shown) {
+                        page.push(shown);
+                        if page.len() > limit {
+                            break;
+                        }
+                    }
+                }
+            });
+        };
+        match (after, before) {
+            (Some(id), _) => collect(
+                &mut collection
+                    .order
+                    .range((
+                        Bound::Excluded(position("starting_after", &id)?),
+                        Bound::Unbounded,
+                    ))
+                    .map(|(_, id)| id),
+            ),
+            (None, Some(id)) => collect(
+                &mut collection
+                    .order
+                    .range(..position("ending_before", &id)?)
+                    .rev()
+                    .map(|(_, id)| id),
+            ),
+            (None, None) => collect(&mut collection.order.values()),
+        }
+        let has_more = page.len() > limit;
+        page.truncate(limit);
+        if cursor("ending_before").is_some() {
+            page.reverse(); // collected nearest-the-cursor first; a page is newest first
+        }
+        let paths: Vec<String> = expand_paths(params)
+            .iter()
+            .map(|path| {
+                path.strip_prefix("data.")
+                    .map(str::to_owned)
+                    .ok_or_else(|| {
+                        Rejection::invalid_request(format!(
+                            "This property cannot be expanded ({path})."
+                        ))
+                        .param("expand")
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        let data = page
+            .into_iter()
+            .map(|object| self.expand(index, object, &paths).map(Value::Object))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(json!({"object": "list", "url": collection.path, "has_more": has_more, "data": data}))
+    }
+
+    /// The object as answered: computed fields refreshed, `paths` expanded.
+    fn present(
+        &self,
+        index: usize,
+        mut object: Object,
+        paths: Vec<String>,
+    ) -> Result<Value, Rejection> {
+        let collection = &self.collections[index];
+        self.with_context(|context| (collection.on_show)(&mut object, context));
+        self.expand(index, object, &paths).map(Value::Object)
+    }
+
+    /// Replaces the ids in expandable fields named by `paths` (`file`, `file.links`, ...) by objects.
+    fn expand(
+        &self,
+        index: usize,
+        mut object: Object,
+        paths: &[String],
+    ) -> Result<Object, Rejection> {
+        for path in paths {
+            let (field, rest) = path
+                .split_once('.')
+                .map_or((path.as_str(), None), |(f, r)| (f, Some(r)));
+            let cannot = || {
+                Rejection::invalid_request(format!("This property cannot be expanded ({path})."))
+                    .param("expand")
+            };
+            let target_path = self.collections[index]
+                .expandable
+                .iter()
+                .find(|(name, _)| *name == field)
+                .map(|(_, target)| *target)
+                .ok_or_else(cannot)?;
+            let target_index = self.collection_index(target_path).ok_or_else(cannot)?;
+            let Some(id) = object.get(field).and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(target) = self.collections[target_index].get(id) else {
+                continue;
+            };
+            let mut target = target.clone();
+            self.with_context(|context| {
+                (self.collections[target_index].on_show)(&mut target, context)
+            });
+            let nested: Vec<String> = rest.map(str::to_owned).into_iter().collect();
+            let target = self.expand(target_index, target, &nested)?;
+            object.insert(field.to_owned(), Value::Object(target));
+        }
+        Ok(object)
+    }
+}
+
+/// `Bearer sk_test_...`: only test-mode secret keys are accepted.
+fn authenticate(request: &Incoming<'_>) -> Result<String, Rejection> {
+    let Some(authorization) = request.header("Authorization") else {
+        return Err(Rejection::authentication(
+            "You did not provide an API key. You need to provide your API key in the Authorization header, \
+             using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+        ));
+    };
+    let key = authorization
+        .strip_prefix("Bearer ")
+        .unwrap_or_default()
+        .trim();
+    if key.starts_with("sk_test_") && key.len() > "sk_test_".len() {
+        Ok(key.to_owned())
+    } else {
+        Err(Rejection::authentication(format!(
+            "Invalid API Key provided: {}",
+            redact(key)
+        )))
+    }
+}
+
+/// `sk_live_****************1234`, as Stripe shows a refused key.
+fn redact(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    let shown_prefix = key
+        .match_indices('_')
+        .nth(1)
+        .map_or(0, |(i, _)| i + 1)
+        .min(chars.len());
+    let tail = chars.len().saturating_sub(4).max(shown_prefix);
+    let prefix: String = chars[..shown_prefix].iter().collect();
+    let suffix: String = chars[tail..].iter().collect();
+    format!("{prefix}{}{suffix}", "*".repeat(tail - shown_prefix))
+}
+
+/// Applies decoded params to an object: each param that is a field of the object replaces it
+/// (`""` unsets it), `metadata` merges per Stripe's rules, `expand` and absent params are skipped.
+fn apply(object: &mut Object, params: &Object, fields: &[&str]) -> Result<(), Rejection> {
+    for (name, value) in params {
+        if name == "expand" || value.is_null() || !fields.contains(&name.as_str()) {
+            continue;
+        }
+        if name == "metadata" {
+            merge_metadata(object, value)?;
+        } else if value.as_str() == Some("") {
+            object.insert(name.clone(), Value::Null);
+        } else {
+            object.insert(name.clone(), value.clone());
+        }
+    }
+    Ok(())
+}
+
+/// `metadata=` clears, `metadata[k]=` removes `k`, `metadata[k]=v` sets it; Stripe's limits apply.
+fn merge_metadata(object: &mut Object, change: &Value) -> Result<(), Rejection> {
+    let current = object.entry("metadata").or_insert_with(|| json!({}));
+    if !current.is_object() {
+        *current = json!({});
+    }
+    let Some(current) = current.as_object_mut() else {
+        return Ok(());
+    };
+    match change {
+        Value::String(s) if s.is_empty() => current.clear(),
+        Value::Object(entries) => {
+            for (key, value) in entries {
+                let value = value.as_str().unwrap_or_default();
+                let param = format!("metadata[{key}]");
+                if key.chars().count() > MAX_METADATA_KEY_CHARS {
+                    return Err(Rejection::invalid_request(format!(
+                        "Metadata keys can have up to {MAX_METADATA_KEY_CHARS} characters, but you passed in a key that is {} characters.",
+                        key.chars().count()
+                    ))
+                    .param(param));
+                }
+                if value.chars().count() > MAX_METADATA_VALUE_CHARS {
+                    return Err(Rejection::invalid_request(format!(
+                        "Metadata values can have up to {MAX_METADATA_VALUE_CHARS} characters, but you passed in a value that is {} characters.",
+                        value.chars().count()
+                    ))
+                    .param(param));
+                }
+                if value.is_empty() {
+                    current.remove(key);
+                } else {
+                    current.insert(key.clone(), json!(value));
+                }
+            }
+            if current.len() > MAX_METADATA_KEYS {
+                return Err(Rejection::invalid_request(format!(
+                    "Invalid metadata: metadata can have up to {MAX_METADATA_KEYS} keys, but you passed in {} keys.",
+                    current.len()
+                ))
+                .param("metadata"));
+            }
+        }
+        _ => {
+            return Err(Rejection::invalid_request(
+                "Invalid metadata: expected a map or an empty string.",
+            )
+            .param("metadata"));
+        }
+    }
+    Ok(())
+}
+
+/// Gives every declared field a value: `{}` for metadata, `null` otherwise.
+fn fill_missing(object: &mut Object, fields: &[&str]) {
+    for field in fields {
+        if !object.contains_key(*field) {
+            let empty = if *field == "metadata" {
+                json!({})
+            } else {
+                Value::Null
+            };
+            object.insert((*field).to_owned(), empty);
+        }
+    }
+}
+
+/// An equality filter: the field equals the value, or (expanded or not) has that id.
+fn field_matches(field: Option<&Value>, wanted: &Value) -> bool {
+    match field {
+        Some(Value::Object(expanded)) => expanded.get("id") == Some(wanted),
+        Some(value) => value == wanted,
+        None => false,
+    }
+}
+
+fn expand_paths(params: &Object) -> Vec<String> {
+    params
+        .get("expand")
+        .and_then(Value::as_array)
+        .map(|paths| {
+            paths
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn internal(message: impl Into<String>) -> Rejection {
+    Rejection {
+        type_: "api_error",
+        ..Rejection::invalid_request(message).status(500)
+    }
+}
+
+/// Percent-decodes one path segment (lossy for invalid UTF-8: such an id matches nothing).
+fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (byte, hex) {
+            (b'%', Some(decoded)) => {
+                out.push(decoded);
+                i += 3;
+            }
+            _ => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A random string of ASCII letters and digits.
+pub(crate) fn token(len: usize) -> String {
+    const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut bytes = vec![0u8; len];
+    if getrandom::getrandom(&mut bytes).is_err() {
+        // Uniqueness matters here, not secrecy: fall back to std's randomly keyed hasher.
+        use std::hash::{BuildHasher, Hasher};
+        let state = std::collections::hash_map::RandomState::new();
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            let mut hasher = state.build_hasher();
+            hasher.write_usize(i);
+            *byte = hasher.finish().to_le_bytes()[0];
+        }
+    }
+    // The slight bias of a plain modulo is harmless for ids.
+    bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_keys_are_shown_redacted() {
+        assert_eq!(redact("sk_live_abcdefgh1234"), "sk_live_********1234");
+        assert_eq!(redact("pk_test_12"), "pk_test_12");
+        assert_eq!(redact("x"), "x");
+    }
+
+    #[test]
+    fn path_segments_decode() {
+        assert_eq!(percent_decode("link_a%2Fb%3Fc"), "link_a/b?c");
+        assert_eq!(
+            percent_decode("link%20a%2Bb%25c%26d%3D%C3%A9%23~"),
+            "link a+b%c&d=é#~"
+        );
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn metadata_merges_and_enforces_limits() {
+        let mut object = Object::new();
+        merge_metadata(&mut object, &json!({"a": "1", "b": "2"})).unwrap();
+        merge_metadata(&mut object, &json!({"a": "", "c": "3"})).unwrap();
+        assert_eq!(object["metadata"], json!({"b": "2", "c": "3"}));
+        merge_metadata(&mut object, &json!("")).unwrap();
+        assert_eq!(object["metadata"], json!({}));
+
+        let long_key = "k".repeat(41);
+        let error = merge_metadata(&mut object, &json!({ long_key.clone(): "v" })).unwrap_err();
+        assert_eq!(
+            error.param.as_deref(),
+            Some(format!("metadata[{long_key}]").as_str())
+        );
+        let error = merge_metadata(&mut object, &json!({"k": "v".repeat(501)})).unwrap_err();
+        assert_eq!(error.param.as_deref(), Some("metadata[k]"));
+        let many: Object = (0..51).map(|i| (format!("k{i}"), json!("v"))).collect();
+        let error = merge_metadata(&mut object, &Value::Object(many)).unwrap_err();
+        assert_eq!(error.param.as_deref(), Some("metadata"));
+    }
+
+    #[test]
+    fn tokens_are_alphanumeric_and_distinct() {
+        let a = token(24);
+        assert_eq!(a.len(), 24);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a, token(24));
+    }
+}

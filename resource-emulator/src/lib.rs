@@ -1,0 +1,169 @@
+//! A stateful Stripe API emulator, driven by the same `#[derive(StripeResource)]` declarations
+//! the client uses.
+//!
+//! Stripe's own mock server is stateless: it never remembers a create, never answers 404, never
+//! expires anything. This one keeps objects, so an application can run and be tested offline
+//! against something that behaves like Stripe:
+//!
+//! - ids with the declared prefix; `object`, `created`, `livemode: false`;
+//! - list semantics: newest first, `limit` (1 to 100, default 10), `starting_after` and
+//!   `ending_before`, `has_more`, `url`, `created` as an integer or range, equality filters;
+//! - metadata set, unset (`metadata[k]=`) and cleared (`metadata=`), within Stripe's limits;
+//! - Stripe's errors: unknown parameter, missing required parameter, missing object, bad key;
+//! - only `sk_test_` keys; a `Request-Id` on every answer; idempotent replays of `POST`s;
+//! - `expand` of the fields a resource declares expandable, including `data.<field>` on lists.
+//!
+//! Use it in process, as a [`Transport`](resource_core::Transport):
+//!
+//! ```
+//! # use resource_emulator::Emulator;
+//! let emulator = Emulator::new();
+//! // emulator.register::<MyResource>();  (each resource implements `Emulate`)
+//! let client = emulator.client("sk_test_123")?;
+//! # let _ = client;
+//! # Ok::<(), resource_core::Error>(())
+//! ```
+//!
+//! or over HTTP on 127.0.0.1 (the `server` feature), so any Stripe SDK can be pointed at it.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod decode;
+mod emulate;
+mod engine;
+mod rejection;
+#[cfg(feature = "server")]
+mod server;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use resource_core::{Client, Request, Response, Transport, TransportError};
+
+pub use emulate::{Context, Emulate, Object, Routes};
+pub use engine::{Incoming, Outgoing};
+pub use rejection::Rejection;
+#[cfg(feature = "server")]
+pub use server::Server;
+
+/// The emulator: shared state behind a cheap, cloneable handle.
+#[derive(Clone)]
+pub struct Emulator {
+    engine: Arc<Mutex<engine::Engine>>,
+}
+
+impl Default for Emulator {
+    fn default() -> Self {
+        Emulator::new()
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator").finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// An empty emulator serving no resource yet, its clock on the system time.
+    #[must_use]
+    pub fn new() -> Self {
+        Emulator {
+            engine: Arc::new(Mutex::new(engine::Engine::new())),
+        }
+    }
+
+    /// Serves `R`'s operations.
+    pub fn register<R: Emulate>(&self) -> &Self {
+        self.engine().register::<R>();
+        self
+    }
+
+    /// Stores an object of `R` built from `fields` plus a fresh id, `object`, `created` and
+    /// `livemode`, without params or hooks: for objects the API cannot create (yet).
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when `R` is not registered or `fields` do not decode as an `R`.
+    pub fn insert<R: Emulate>(&self, fields: Object) -> Result<R, Rejection> {
+        let object = self.engine().insert(R::PATH, fields)?;
+        serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
+            Rejection::invalid_request(format!("the inserted object does not decode: {e}"))
+                .status(500)
+        })
+    }
+
+    /// The emulator's clock, in Unix seconds.
+    #[must_use]
+    pub fn now(&self) -> i64 {
+        self.engine().now()
+    }
+
+    /// Moves the clock forward by `seconds` (or back, when negative), like a Stripe test clock.
+    pub fn advance(&self, seconds: i64) {
+        let mut engine = self.engine();
+        engine.clock_offset = engine.clock_offset.saturating_add(seconds);
+    }
+
+    /// The URL the emulator hands out in objects (such as a link's `url`).
+    #[must_use]
+    pub fn base_url(&self) -> String {
+        self.engine().base_url.clone()
+    }
+
+    /// Sets the URL the emulator hands out in objects ([`Emulator::serve`] sets its own address).
+    pub fn set_base_url(&self, url: impl Into<String>) {
+        self.engine().base_url = url.into();
+    }
+
+    /// Answers one request, as both the transport and the HTTP server do.
+    #[must_use]
+    pub fn handle(&self, request: &Incoming<'_>) -> Outgoing {
+        self.engine().handle(request)
+    }
+
+    /// A client that talks to this emulator in process, with `secret_key` and no retries.
+    ///
+    /// # Errors
+    ///
+    /// As [`ClientBuilder::build`](resource_core::ClientBuilder::build): a key that cannot be sent
+    /// in a header.
+    pub fn client(&self, secret_key: &str) -> Result<Client, resource_core::Error> {
+        Client::builder(secret_key)
+            .transport(self.clone())
+            .max_network_retries(0)
+            .build()
+    }
+
+    fn engine(&self) -> MutexGuard<'_, engine::Engine> {
+        // A panic while holding the lock cannot leave the state half-written in a way that
+        // matters for an emulator; keep serving.
+        self.engine.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Transport for Emulator {
+    fn send(&self, request: &Request) -> Result<Response, TransportError> {
+        let after_scheme = request
+            .url
+            .split_once("://")
+            .map_or(request.url.as_str(), |(_, rest)| rest);
+        let path_and_query = after_scheme
+            .find('/')
+            .map_or("/", |start| &after_scheme[start..]);
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        let outgoing = self.handle(&Incoming {
+            method: request.method.as_str(),
+            path,
+            query,
+            headers: &request.headers,
+            body: &request.body,
+        });
+        Ok(Response {
+            status: outgoing.status,
+            headers: outgoing.headers,
+            body: outgoing.body,
+        })
+    }
+}

@@ -1,0 +1,110 @@
+//! `stripe-emulator`: the emulator over HTTP with File Links, for any Stripe SDK.
+//!
+//! ```text
+//! cargo run -p stripe-emulator -- --port 12111 --seed-file dispute_evidence=./evidence.pdf
+//! ```
+//!
+//! Prints one JSON line per seeded file (`{"id": "file_...", "purpose": ..., "filename": ...}`),
+//! then `listening on http://127.0.0.1:PORT`, and serves until stopped. `--port 0` picks a free
+//! port; `--host` binds elsewhere than loopback (only do that on a network you trust).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use file_link::FilePurpose;
+use resource_emulator::Emulator;
+
+const USAGE: &str =
+    "usage: stripe-emulator [--host HOST] [--port PORT] [--seed-file PURPOSE=PATH]...
+
+  --host HOST               address to bind (default 127.0.0.1)
+  --port PORT               port to bind, 0 for any free one (default 12111)
+  --seed-file PURPOSE=PATH  add the file at PATH with PURPOSE before serving (repeatable)";
+
+struct Options {
+    host: String,
+    port: u16,
+    seeds: Vec<(String, String)>,
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+    let mut options = Options {
+        host: "127.0.0.1".into(),
+        port: 12111,
+        seeds: Vec::new(),
+    };
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--host" => options.host = value("--host")?,
+            "--port" => {
+                let port = value("--port")?;
+                options.port = port
+                    .parse()
+                    .map_err(|_| format!("--port: not a port number: {port}"))?;
+            }
+            "--seed-file" => {
+                let seed = value("--seed-file")?;
+                let (purpose, path) = seed
+                    .split_once('=')
+                    .ok_or_else(|| format!("--seed-file: expected PURPOSE=PATH, got {seed}"))?;
+                options.seeds.push((purpose.to_owned(), path.to_owned()));
+            }
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument: {other}")),
+        }
+    }
+    Ok(options)
+}
+
+fn main() -> ExitCode {
+    let options = match parse(std::env::args().skip(1)) {
+        Ok(options) => options,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("stripe-emulator: {message}");
+            }
+            eprintln!("{USAGE}");
+            return if message.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            };
+        }
+    };
+    match run(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("stripe-emulator: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(options: &Options) -> Result<(), String> {
+    let emulator = Emulator::new();
+    file_link::emulator::register(&emulator);
+    // Bind first, so seeded files carry URLs on the real address.
+    let server = emulator
+        .serve(&format!("{}:{}", options.host, options.port))
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", options.host, options.port))?;
+    let mut stdout = std::io::stdout().lock();
+    for (purpose, path) in &options.seeds {
+        let bytes = std::fs::read(path).map_err(|e| format!("--seed-file {path}: {e}"))?;
+        let filename = std::path::Path::new(path)
+            .file_name()
+            .map_or(path.clone(), |n| n.to_string_lossy().into_owned());
+        let purpose: FilePurpose =
+            serde_json::from_value(serde_json::json!(purpose)).map_err(|e| e.to_string())?;
+        let file = file_link::emulator::add_file(&emulator, &purpose, &filename, &bytes)
+            .map_err(|e| format!("--seed-file {path}: {}", e.message))?;
+        let line =
+            serde_json::json!({"id": file.id, "purpose": file.purpose, "filename": file.filename});
+        writeln!(stdout, "{line}").map_err(|e| e.to_string())?;
+    }
+    writeln!(stdout, "listening on {}", server.url()).map_err(|e| e.to_string())?;
+    stdout.flush().map_err(|e| e.to_string())?;
+    drop(stdout);
+    server.join();
+    Ok(())
+}
