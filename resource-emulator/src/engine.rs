@@ -328,8 +328,14 @@ impl Engine {
             json!(format!("{}_{}", collection.prefix, token(24))),
         );
         object.insert("object".into(), json!(collection.object));
-        object.insert("created".into(), json!(self.now()));
-        object.insert("livemode".into(), json!(false));
+        // Not every object has these (a `file` has no `livemode`): only where the resource declares them.
+        let declares = |field: &str| collection.fields.is_empty() || collection.fields.contains(&field);
+        if declares("created") {
+            object.insert("created".into(), json!(self.now()));
+        }
+        if declares("livemode") {
+            object.insert("livemode".into(), json!(false));
+        }
         object
     }
 

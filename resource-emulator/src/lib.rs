@@ -5,7 +5,7 @@
 //! expires anything. This one keeps objects, so an application can run and be tested offline
 //! against something that behaves like Stripe:
 //!
-//! - ids with the declared prefix; `object`, `created`, `livemode: false`;
+//! - ids with the declared prefix; `object`, and `created` and `livemode: false` where declared;
 //! - list semantics: newest first, `limit` (1 to 100, default 10), `starting_after` and
 //!   `ending_before`, `has_more`, `url`, `created` as an integer or range, equality filters;
 //! - metadata set, unset (`metadata[k]=`) and cleared (`metadata=`), within Stripe's limits;

@@ -446,3 +446,54 @@ fn idempotency_keys_replay_or_refuse() {
         );
     });
 }
+
+/// Every field the OpenAPI fixtures show, with the same JSON type (or `null` where nullable).
+#[test]
+fn object_shapes_agree_with_the_openapi_fixtures() {
+    fn shape(value: &Value) -> Vec<(String, &'static str)> {
+        let kind = |v: &Value| match v {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        let mut fields: Vec<_> = value
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), kind(v)))
+            .collect();
+        fields.sort();
+        fields
+    }
+    let emulator = new_emulator();
+    let client = in_process(&emulator);
+    let file = evidence(&emulator);
+    let in_a_day = emulator.now() + 86_400;
+    let link: Value = client
+        .request(
+            Method::Post,
+            "/v1/file_links",
+            &json!({"file": file.id, "expires_at": in_a_day}),
+        )
+        .unwrap();
+    assert_eq!(shape(&link), shape(&tests::openapi_fixture("file_link")));
+
+    let file: Value = client
+        .request(Method::Get, &format!("/v1/files/{}", file.id), &json!({}))
+        .unwrap();
+    let nullable = ["expires_at", "links", "title", "url"];
+    let expected: Vec<(String, &str)> = shape(&tests::openapi_fixture("file"))
+        .into_iter()
+        .map(|(name, kind)| {
+            if nullable.contains(&name.as_str()) {
+                (name, "null")
+            } else {
+                (name, kind)
+            }
+        })
+        .collect();
+    assert_eq!(shape(&file), expected);
+}
