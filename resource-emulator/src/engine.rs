@@ -385,9 +385,7 @@ impl Engine {
             (collection.on_show)(&mut object, context);
             Ok::<_, Rejection>(())
         })?;
-        (collection.check)(&object).map_err(internal)?;
-        self.store(index, object.clone());
-        self.present(index, object, expand_paths(params))
+        self.save(index, object, params)
     }
 
     fn update(&mut self, index: usize, id: &str, params: &Object) -> Result<Value, Rejection> {
@@ -401,7 +399,13 @@ impl Engine {
             (collection.on_show)(&mut object, context);
             Ok::<_, Rejection>(())
         })?;
-        (collection.check)(&object).map_err(internal)?;
+        self.save(index, object, params)
+    }
+
+    /// Checks the object still decodes as the declared type (a hook may have broken its shape),
+    /// stores it and answers with it.
+    fn save(&mut self, index: usize, object: Object, params: &Object) -> Result<Value, Rejection> {
+        (self.collections[index].check)(&object).map_err(internal)?;
         self.store(index, object.clone());
         self.present(index, object, expand_paths(params))
     }
