@@ -181,12 +181,11 @@ impl ErrorKind {
     pub fn from_response(status: u16, body: Option<&ApiErrorBody>) -> Self {
         let code = body.and_then(|body| body.code.as_deref());
         let type_ = body.map(|body| body.type_.as_str());
-        if type_ == Some("idempotency_error") {
-            return ErrorKind::Idempotency;
-        }
+        // The status decides first; the body only refines 400 and 404 (as in the official SDKs).
         match status {
             429 => ErrorKind::RateLimit,
             400 if code == Some("rate_limit") => ErrorKind::RateLimit,
+            400 | 404 if type_ == Some("idempotency_error") => ErrorKind::Idempotency,
             400 | 404 => ErrorKind::InvalidRequest,
             401 => ErrorKind::Authentication,
             402 => ErrorKind::Card,
@@ -309,6 +308,11 @@ mod tests {
             ),
             (429, body("api_error", None), ErrorKind::RateLimit),
             (400, body("idempotency_error", None), ErrorKind::Idempotency),
+            (404, body("idempotency_error", None), ErrorKind::Idempotency),
+            (429, body("idempotency_error", None), ErrorKind::RateLimit),
+            (409, body("idempotency_error", None), ErrorKind::Api),
+            (500, body("idempotency_error", None), ErrorKind::Api),
+            (401, body("idempotency_error", None), ErrorKind::Authentication),
             (
                 401,
                 body("invalid_request_error", None),
