@@ -312,7 +312,11 @@ mod tests {
             (429, body("idempotency_error", None), ErrorKind::RateLimit),
             (409, body("idempotency_error", None), ErrorKind::Api),
             (500, body("idempotency_error", None), ErrorKind::Api),
-            (401, body("idempotency_error", None), ErrorKind::Authentication),
+            (
+                401,
+                body("idempotency_error", None),
+                ErrorKind::Authentication,
+            ),
             (
                 401,
                 body("invalid_request_error", None),

@@ -329,7 +329,8 @@ impl Engine {
         );
         object.insert("object".into(), json!(collection.object));
         // Not every object has these (a `file` has no `livemode`): only where the resource declares them.
-        let declares = |field: &str| collection.fields.is_empty() || collection.fields.contains(&field);
+        let declares =
+            |field: &str| collection.fields.is_empty() || collection.fields.contains(&field);
         if declares("created") {
             object.insert("created".into(), json!(self.now()));
         }

@@ -64,7 +64,7 @@ fn seeds_files_announces_its_address_and_serves_file_links() {
     assert!(link.url.as_deref().unwrap().starts_with(url));
     assert_eq!(
         FileLink::list(&client, &ListFileLinks::new()).unwrap().data,
-        [link.clone()]
+        std::slice::from_ref(&link)
     );
     let missing = FileLink::retrieve(&client, &"link_missing".parse().unwrap()).unwrap_err();
     assert_eq!(
