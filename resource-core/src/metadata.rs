@@ -109,12 +109,14 @@ impl<'de> Visitor<'de> for MetadataVisitor {
         f.write_str("a map of strings to strings")
     }
 
+    // A repeated key keeps its first position and its last value, as JSON readers do, so a
+    // decoded `Metadata` always equals itself.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metadata, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
-        while let Some(entry) = map.next_entry::<String, String>()? {
-            entries.push(entry);
+        let mut metadata = Metadata(Vec::with_capacity(map.size_hint().unwrap_or(0).min(64)));
+        while let Some((key, value)) = map.next_entry::<String, String>()? {
+            metadata.insert(key, value);
         }
-        Ok(Metadata(entries))
+        Ok(metadata)
     }
 
     // `null` reads as no metadata.
@@ -253,5 +255,13 @@ mod tests {
             );
         }
         assert!(serde_json::from_str::<MetadataParam>("\"x\"").is_err());
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value_and_metadata_equals_itself() {
+        let metadata: Metadata = serde_json::from_str(r#"{"a": "1", "b": "2", "a": "3"}"#).unwrap();
+        assert_eq!(metadata.iter().collect::<Vec<_>>(), [("a", "3"), ("b", "2")]);
+        assert_eq!(metadata, metadata.clone());
+        assert_eq!(serde_json::to_string(&metadata).unwrap(), r#"{"a":"3","b":"2"}"#);
     }
 }
