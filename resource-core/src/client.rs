@@ -7,14 +7,19 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::body::Body;
 use crate::error::{ApiError, ApiErrorBody, DecodeError, Error, ErrorKind, excerpt};
 use crate::form::{self, Pair};
 use crate::random;
+use crate::resource::{Encoding, Host};
 use crate::retry::RetryPolicy;
 use crate::transport::{Request, Response, Transport, TransportError};
 
 /// Where requests go unless [`ClientBuilder::base_url`] says otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
+
+/// Where uploads go unless [`ClientBuilder::files_base_url`] says otherwise.
+pub const DEFAULT_FILES_BASE_URL: &str = "https://files.stripe.com";
 
 /// The `Stripe-Version` sent unless overridden: the API version the shipped types follow.
 pub const DEFAULT_API_VERSION: &str = "2026-01-28.clover";
@@ -135,6 +140,7 @@ type Sleeper = Arc<dyn Fn(Duration) + Send + Sync>;
 pub struct ClientBuilder {
     secret_key: String,
     base_url: String,
+    files_base_url: String,
     api_version: String,
     stripe_account: Option<String>,
     retry: RetryPolicy,
@@ -149,6 +155,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("secret_key", &"[redacted]")
             .field("base_url", &self.base_url)
+            .field("files_base_url", &self.files_base_url)
             .field("api_version", &self.api_version)
             .field("stripe_account", &self.stripe_account)
             .field("retry", &self.retry)
@@ -165,6 +172,13 @@ impl ClientBuilder {
     /// Plain `http://` is accepted only for loopback hosts, so a key is never sent in the clear.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
+        self
+    }
+
+    /// Sends uploads (operations declared with `host = "files"`) to `url` instead of
+    /// [`DEFAULT_FILES_BASE_URL`]; the same rules as [`base_url`](Self::base_url) apply.
+    pub fn files_base_url(mut self, url: impl Into<String>) -> Self {
+        self.files_base_url = url.into();
         self
     }
 
@@ -234,6 +248,7 @@ impl ClientBuilder {
             ));
         }
         let base_url = check_base_url(&self.base_url)?;
+        let files_base_url = check_base_url(&self.files_base_url)?;
         check_header_value("Stripe-Version", &self.api_version)?;
         if let Some(account) = &self.stripe_account {
             check_header_value("Stripe-Account", account)?;
@@ -254,6 +269,7 @@ impl ClientBuilder {
                 transport,
                 authorization: format!("Bearer {}", self.secret_key),
                 base_url,
+                files_base_url,
                 retry: self.retry,
                 sleeper: self.sleeper.unwrap_or_else(|| Arc::new(std::thread::sleep)),
                 client_user_agent,
@@ -315,6 +331,7 @@ struct Shared {
     /// `Bearer <key>`: the only place the key lives.
     authorization: String,
     base_url: String,
+    files_base_url: String,
     retry: RetryPolicy,
     sleeper: Sleeper,
     client_user_agent: String,
@@ -324,6 +341,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.shared.base_url)
+            .field("files_base_url", &self.shared.files_base_url)
             .field("options", &self.options)
             .field("retry", &self.shared.retry)
             .field("transport", &self.shared.transport)
@@ -337,6 +355,7 @@ impl Client {
         ClientBuilder {
             secret_key: secret_key.into(),
             base_url: DEFAULT_BASE_URL.to_owned(),
+            files_base_url: DEFAULT_FILES_BASE_URL.to_owned(),
             api_version: DEFAULT_API_VERSION.to_owned(),
             stripe_account: None,
             retry: RetryPolicy::default(),
@@ -356,9 +375,9 @@ impl Client {
         }
     }
 
-    /// Sends `params` to `path` and decodes the answer as `T`.
+    /// Sends `params` to `path` on the API host, form-encoded, and decodes the answer as `T`.
     ///
-    /// This is what every generated operation calls; use it for an endpoint no resource declares.
+    /// This is what most generated operations call; use it for an endpoint no resource declares.
     ///
     /// # Errors
     ///
@@ -369,20 +388,61 @@ impl Client {
         T: DeserializeOwned,
         P: Serialize + ?Sized,
     {
-        let pairs = form::to_pairs(params)?;
-        let response = self.send(method, path, &pairs)?;
+        self.request_on(Host::Api, Encoding::Form, method, path, params)
+    }
+
+    /// Sends `params` to `path` on `host`, encoded as `encoding` (for `POST`), and decodes the
+    /// answer as `T`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::request`]; a multipart encoding on a `GET` or `DELETE` is `InvalidInput`.
+    pub fn request_on<T, P>(
+        &self,
+        host: Host,
+        encoding: Encoding,
+        method: Method,
+        path: &str,
+        params: &P,
+    ) -> Result<T, Error>
+    where
+        T: DeserializeOwned,
+        P: Serialize + ?Sized,
+    {
+        let payload = match (encoding, method) {
+            (Encoding::Form, _) => Payload::Form(form::to_pairs(params)?),
+            (Encoding::Multipart, Method::Post) => {
+                let (body, content_type) = crate::multipart::encode(params)?;
+                Payload::Multipart { body, content_type }
+            }
+            (Encoding::Multipart, Method::Get | Method::Delete) => {
+                return Err(Error::invalid_input(format!(
+                    "a {method} request cannot carry a multipart body"
+                )));
+            }
+        };
+        let response = self.send(method, host, path, payload)?;
         decode(&response)
     }
 
-    /// Sends already-encoded parameter pairs, retrying per the policy; returns a 2xx response.
+    /// Sends encoded parameters, retrying per the policy; returns a 2xx response.
     pub(crate) fn send(
         &self,
         method: Method,
+        host: Host,
         path: &str,
-        pairs: &[Pair],
+        payload: Payload,
     ) -> Result<Response, Error> {
-        let request = self.prepare(method, path, pairs)?;
-        let retry = &self.shared.retry;
+        let request = self.prepare(method, host, path, payload)?;
+        // A body read from a one-shot reader cannot be sent twice.
+        let retry = if request.body.is_replayable() {
+            self.shared.retry
+        } else {
+            RetryPolicy {
+                max_network_retries: 0,
+                ..self.shared.retry
+            }
+        };
         let mut attempts = 0;
         let outcome = loop {
             attempts += 1;
@@ -403,34 +463,46 @@ impl Client {
     }
 
     /// The request exactly as it goes on the wire, identical for every attempt.
-    fn prepare(&self, method: Method, path: &str, pairs: &[Pair]) -> Result<Request, Error> {
+    fn prepare(
+        &self,
+        method: Method,
+        host: Host,
+        path: &str,
+        payload: Payload,
+    ) -> Result<Request, Error> {
         if !path.starts_with('/') || path.bytes().any(|b| !b.is_ascii_graphic() || b == b'#') {
             return Err(Error::invalid_input(format!(
                 "invalid request path {path:?}"
             )));
         }
         let options = &*self.options;
-        let encoded = form::encode_pairs(pairs);
-        let mut url =
-            String::with_capacity(self.shared.base_url.len() + path.len() + 1 + encoded.len());
-        url.push_str(&self.shared.base_url);
+        let base = match host {
+            Host::Api => &self.shared.base_url,
+            Host::Files => &self.shared.files_base_url,
+        };
+        let mut url = String::with_capacity(base.len() + path.len() + 64);
+        url.push_str(base);
         url.push_str(path);
-        let body = match method {
-            Method::Post => encoded.into_bytes(),
-            Method::Get | Method::Delete => {
-                if !encoded.is_empty() {
+        let (body, content_type) = match (payload, method) {
+            (Payload::Form(pairs), Method::Post) => (
+                Body::from(form::encode_pairs(&pairs)),
+                Some("application/x-www-form-urlencoded".to_owned()),
+            ),
+            (Payload::Form(pairs), Method::Get | Method::Delete) => {
+                if !pairs.is_empty() {
                     url.push('?');
-                    url.push_str(&encoded);
+                    url.push_str(&form::encode_pairs(&pairs));
                 }
-                Vec::new()
+                (Body::empty(), None)
             }
+            (Payload::Multipart { body, content_type }, _) => (body, Some(content_type)),
         };
 
         let mut headers: Vec<(String, String)> = Vec::with_capacity(8 + options.headers.len());
         let mut add = |name: &str, value: &str| headers.push((name.to_owned(), value.to_owned()));
         add("Authorization", &self.shared.authorization);
-        if method == Method::Post {
-            add("Content-Type", "application/x-www-form-urlencoded");
+        if let Some(content_type) = &content_type {
+            add("Content-Type", content_type);
         }
         let generated_key;
         let idempotency_key = match (&options.idempotency_key, method) {
@@ -498,6 +570,12 @@ fn log_attempt(
             error.kind(),
         ),
     }
+}
+
+/// Parameters ready to send: form pairs (query or body), or a multipart body.
+pub(crate) enum Payload {
+    Form(Vec<Pair>),
+    Multipart { body: Body, content_type: String },
 }
 
 /// Decodes a success body as `T`.

@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod body;
 mod client;
 mod error;
 mod expandable;
@@ -32,16 +33,20 @@ pub mod form;
 mod id;
 mod list;
 mod metadata;
+mod multipart;
 mod params;
 mod random;
 mod resource;
 mod retry;
 mod transport;
+mod upload;
 #[cfg(feature = "ureq")]
 mod ureq_transport;
 
+pub use body::{Body, BodyReader};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, Method, RequestOptions,
+    Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, DEFAULT_FILES_BASE_URL, Method,
+    RequestOptions,
 };
 pub use error::{ApiError, ApiErrorBody, Error, ErrorKind};
 pub use expandable::Expandable;
@@ -54,6 +59,7 @@ pub use resource::{
 };
 pub use retry::RetryPolicy;
 pub use transport::{Request, Response, Transport, TransportError, TransportErrorKind};
+pub use upload::Upload;
 #[cfg(feature = "ureq")]
 pub use ureq_transport::UreqTransport;
 

@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::{Client, Method, decode};
+use crate::client::{Client, Method, Payload, decode};
 use crate::error::{DecodeError, Error};
 use crate::form::{self, Pair};
-use crate::resource::StripeResource;
+use crate::resource::{Host, StripeResource};
 
 /// One page of a list endpoint: `{"object": "list", "url": ..., "has_more": ..., "data": [...]}`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -43,6 +43,7 @@ const ENDING_BEFORE: &str = "ending_before";
 #[must_use = "a paginator does nothing until iterated"]
 pub struct Paginator<T> {
     client: Client,
+    host: Host,
     path: &'static str,
     pairs: Vec<Pair>,
     cursor_key: &'static str,
@@ -62,6 +63,7 @@ enum State {
 impl<T> Paginator<T> {
     pub(crate) fn new<P: Serialize + ?Sized>(
         client: Client,
+        host: Host,
         path: &'static str,
         params: &P,
     ) -> Self {
@@ -77,6 +79,7 @@ impl<T> Paginator<T> {
         };
         Paginator {
             client,
+            host,
             path,
             pairs,
             cursor_key,
@@ -107,7 +110,12 @@ impl<T> Paginator<T> {
 impl<T: StripeResource> Paginator<T> {
     /// Fetches the next page into `self.page` and decides what follows it.
     fn fetch(&mut self) -> Result<(), Error> {
-        let response = self.client.send(Method::Get, self.path, &self.pairs)?;
+        let response = self.client.send(
+            Method::Get,
+            self.host,
+            self.path,
+            Payload::Form(self.pairs.clone()),
+        )?;
         let list: List<T> = decode(&response)?;
         let edge = if self.backward() {
             list.data.first()

@@ -260,8 +260,14 @@ mod tests {
     #[test]
     fn a_repeated_key_keeps_its_last_value_and_metadata_equals_itself() {
         let metadata: Metadata = serde_json::from_str(r#"{"a": "1", "b": "2", "a": "3"}"#).unwrap();
-        assert_eq!(metadata.iter().collect::<Vec<_>>(), [("a", "3"), ("b", "2")]);
+        assert_eq!(
+            metadata.iter().collect::<Vec<_>>(),
+            [("a", "3"), ("b", "2")]
+        );
         assert_eq!(metadata, metadata.clone());
-        assert_eq!(serde_json::to_string(&metadata).unwrap(), r#"{"a":"3","b":"2"}"#);
+        assert_eq!(
+            serde_json::to_string(&metadata).unwrap(),
+            r#"{"a":"3","b":"2"}"#
+        );
     }
 }

@@ -24,10 +24,34 @@ pub trait StripeResource: DeserializeOwned {
     fn id(&self) -> &Self::Id;
 }
 
+/// Which of Stripe's hosts an operation's requests go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Host {
+    /// The API, `https://api.stripe.com` unless [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) says otherwise.
+    Api,
+    /// Uploads, `https://files.stripe.com` unless [`ClientBuilder::files_base_url`](crate::ClientBuilder::files_base_url) says otherwise.
+    Files,
+}
+
+/// How a `POST` operation's parameters travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// `application/x-www-form-urlencoded`, Stripe's default.
+    Form,
+    /// `multipart/form-data`, for uploads: parameters may hold an [`Upload`](crate::Upload).
+    Multipart,
+}
+
 /// A resource that can be created with `POST {PATH}`.
 pub trait Creatable: StripeResource {
     /// The create parameters.
     type CreateParams: Serialize;
+    /// The host the create goes to.
+    const HOST: Host = Host::Api;
+    /// How the create parameters are encoded.
+    const ENCODING: Encoding = Encoding::Form;
 
     /// Creates an object with `POST {PATH}`.
     ///
@@ -36,12 +60,15 @@ pub trait Creatable: StripeResource {
     /// Any [`Error`]: refused before sending, a connection failure, a Stripe error response,
     /// or a response that does not decode as `Self`.
     fn create(client: &Client, params: &Self::CreateParams) -> Result<Self, Error> {
-        client.request(Method::Post, Self::PATH, params)
+        client.request_on(Self::HOST, Self::ENCODING, Method::Post, Self::PATH, params)
     }
 }
 
 /// A resource that can be fetched with `GET {PATH}/{id}`.
 pub trait Retrievable: StripeResource {
+    /// The host the retrieve goes to.
+    const HOST: Host = Host::Api;
+
     /// Retrieves the object with `GET {PATH}/{id}`.
     ///
     /// # Errors
@@ -62,7 +89,13 @@ pub trait Retrievable: StripeResource {
         id: &Self::Id,
         params: &RetrieveParams,
     ) -> Result<Self, Error> {
-        client.request(Method::Get, &object_path(Self::PATH, id)?, params)
+        client.request_on(
+            Self::HOST,
+            Encoding::Form,
+            Method::Get,
+            &object_path(Self::PATH, id)?,
+            params,
+        )
     }
 }
 
@@ -70,6 +103,10 @@ pub trait Retrievable: StripeResource {
 pub trait Updatable: StripeResource {
     /// The update parameters.
     type UpdateParams: Serialize;
+    /// The host the update goes to.
+    const HOST: Host = Host::Api;
+    /// How the update parameters are encoded.
+    const ENCODING: Encoding = Encoding::Form;
 
     /// Updates the object with `POST {PATH}/{id}`.
     ///
@@ -77,19 +114,34 @@ pub trait Updatable: StripeResource {
     ///
     /// As [`Creatable::create`].
     fn update(client: &Client, id: &Self::Id, params: &Self::UpdateParams) -> Result<Self, Error> {
-        client.request(Method::Post, &object_path(Self::PATH, id)?, params)
+        client.request_on(
+            Self::HOST,
+            Self::ENCODING,
+            Method::Post,
+            &object_path(Self::PATH, id)?,
+            params,
+        )
     }
 }
 
 /// A resource that can be deleted with `DELETE {PATH}/{id}`.
 pub trait Deletable: StripeResource {
+    /// The host the delete goes to.
+    const HOST: Host = Host::Api;
+
     /// Deletes the object with `DELETE {PATH}/{id}`.
     ///
     /// # Errors
     ///
     /// As [`Creatable::create`].
     fn delete(client: &Client, id: &Self::Id) -> Result<Deleted<Self::Id>, Error> {
-        client.request(Method::Delete, &object_path(Self::PATH, id)?, &NoParams)
+        client.request_on(
+            Self::HOST,
+            Encoding::Form,
+            Method::Delete,
+            &object_path(Self::PATH, id)?,
+            &NoParams,
+        )
     }
 }
 
@@ -97,6 +149,8 @@ pub trait Deletable: StripeResource {
 pub trait Listable: StripeResource {
     /// The list parameters (filters, `limit`, cursors, `expand`).
     type ListParams: Serialize;
+    /// The host the list goes to.
+    const HOST: Host = Host::Api;
 
     /// Fetches one page with `GET {PATH}`.
     ///
@@ -104,7 +158,7 @@ pub trait Listable: StripeResource {
     ///
     /// As [`Creatable::create`].
     fn list(client: &Client, params: &Self::ListParams) -> Result<List<Self>, Error> {
-        client.request(Method::Get, Self::PATH, params)
+        client.request_on(Self::HOST, Encoding::Form, Method::Get, Self::PATH, params)
     }
 
     /// Iterates lazily over every object of the collection, one page in memory at a time.
@@ -112,7 +166,7 @@ pub trait Listable: StripeResource {
     /// Pages forward with `starting_after`, or backwards when `params` set `ending_before` and
     /// not `starting_after` (see [`Paginator`]).
     fn paginate(client: &Client, params: &Self::ListParams) -> Paginator<Self> {
-        Paginator::new(client.clone(), Self::PATH, params)
+        Paginator::new(client.clone(), Self::HOST, Self::PATH, params)
     }
 }
 

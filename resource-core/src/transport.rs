@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::body::Body;
 use crate::client::Method;
 
 /// Sends one HTTP request and returns the response, whatever its status.
@@ -28,7 +29,7 @@ pub struct Request {
     /// Header names and values, in the order they are sent.
     pub headers: Vec<(String, String)>,
     /// The body; empty for `GET` and `DELETE`.
-    pub body: Vec<u8>,
+    pub body: Body,
 }
 
 impl Request {
@@ -58,7 +59,7 @@ impl fmt::Debug for Request {
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &headers)
-            .field("body", &String::from_utf8_lossy(&self.body))
+            .field("body", &self.body)
             .finish()
     }
 }

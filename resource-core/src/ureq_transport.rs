@@ -56,9 +56,27 @@ impl Transport for UreqTransport {
             Method::Delete => headers
                 .fold(self.agent.delete(&request.url), |r, (k, v)| r.header(k, v))
                 .call(),
-            Method::Post => headers
-                .fold(self.agent.post(&request.url), |r, (k, v)| r.header(k, v))
-                .send(&request.body[..]),
+            Method::Post => {
+                let post = headers.fold(self.agent.post(&request.url), |r, (k, v)| r.header(k, v));
+                match request.body.as_bytes() {
+                    Some(bytes) => post.send(bytes),
+                    // An upload: streamed from its sources, with its length when known (else chunked).
+                    None => {
+                        let post = match request.body.len() {
+                            Some(len) => post.header("Content-Length", len.to_string()),
+                            None => post,
+                        };
+                        let mut reader = request.body.reader().map_err(|error| {
+                            TransportError::new(
+                                TransportErrorKind::Io,
+                                format!("cannot read the upload: {error}"),
+                            )
+                            .with_source(error)
+                        })?;
+                        post.send(ureq::SendBody::from_reader(&mut reader))
+                    }
+                }
+            }
         };
         let mut response = result.map_err(transport_error)?;
         let status = response.status().as_u16();

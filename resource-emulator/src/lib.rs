@@ -37,7 +37,7 @@ mod server;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use resource_core::{Client, Request, Response, Transport, TransportError};
+use resource_core::{Client, Request, Response, Transport, TransportError, TransportErrorKind};
 
 pub use emulate::{Context, Emulate, Object, Routes};
 pub use engine::{Incoming, Outgoing};
@@ -153,12 +153,20 @@ impl Transport for Emulator {
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
+        // The emulator reads a body whole, as a server does; an upload is read from its source here.
+        let body = request.body.to_vec().map_err(|error| {
+            TransportError::new(
+                TransportErrorKind::Io,
+                format!("cannot read the request body: {error}"),
+            )
+            .with_source(error)
+        })?;
         let outgoing = self.handle(&Incoming {
             method: request.method.as_str(),
             path,
             query,
             headers: &request.headers,
-            body: &request.body,
+            body: &body,
         });
         Ok(Response {
             status: outgoing.status,

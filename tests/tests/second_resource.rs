@@ -149,7 +149,7 @@ fn the_declaration_drives_every_operation() {
     let create = &requests[0];
     assert_eq!(create.method, Method::Post);
     assert_eq!(
-        decode_form(std::str::from_utf8(&create.body).unwrap()),
+        decode_form(std::str::from_utf8(create.body.as_bytes().unwrap()).unwrap()),
         [
             ("email".to_owned(), "jenny@example.com".to_owned()),
             ("metadata[tier]".to_owned(), "gold".to_owned())
