@@ -55,7 +55,7 @@ pub use list::{List, Paginator};
 pub use metadata::{Metadata, MetadataParam};
 pub use params::{ExpiresAt, RangeQuery, RetrieveParams};
 pub use resource::{
-    Creatable, Deletable, Deleted, Listable, Retrievable, StripeResource, Updatable,
+    Creatable, Deletable, Deleted, Encoding, Host, Listable, Retrievable, StripeResource, Updatable,
 };
 pub use retry::RetryPolicy;
 pub use transport::{Request, Response, Transport, TransportError, TransportErrorKind};
