@@ -88,9 +88,11 @@
 pub mod emulator;
 mod file;
 mod file_link;
+mod file_params;
 mod params;
 
 pub use file::{File, FileId, FilePurpose};
+pub use file_params::{CreateFile, FileLinkData, ListFiles};
 pub use file_link::{FileLink, FileLinkId};
 pub use params::{CreateFileLink, ListFileLinks, UpdateFileLink};
 

@@ -7,7 +7,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// A file parameter of a `multipart/form-data` operation (such as `CreateFile::file`).
 ///
@@ -37,6 +37,9 @@ pub(crate) enum Source {
     Bytes(Arc<Vec<u8>>),
     Path(Arc<Path>),
     Reader(Arc<Mutex<Option<Box<dyn Read + Send>>>>),
+    /// An upload as a server received it: a reference to bytes the server holds (see
+    /// [`Upload::received`]). It has no bytes here and cannot be sent.
+    Received(Arc<str>),
 }
 
 impl Upload {
@@ -65,6 +68,22 @@ impl Upload {
             filename.into(),
             Source::Reader(Arc::new(Mutex::new(Some(Box::new(reader))))),
         )
+    }
+
+    /// An upload a server (such as an emulator) received and stored under `reference`: what a
+    /// params type's `Deserialize` reads from a decoded request. It cannot be sent.
+    #[must_use]
+    pub fn received(reference: impl Into<String>) -> Self {
+        Upload::new(String::new(), Source::Received(Arc::from(reference.into())))
+    }
+
+    /// The server's reference, for an upload made by [`Upload::received`].
+    #[must_use]
+    pub fn reference(&self) -> Option<&str> {
+        match &self.source {
+            Source::Received(reference) => Some(reference),
+            _ => None,
+        }
     }
 
     fn new(filename: String, source: Source) -> Self {
@@ -105,12 +124,12 @@ impl Source {
         match self {
             Source::Bytes(bytes) => u64::try_from(bytes.len()).ok(),
             Source::Path(path) => std::fs::metadata(path).ok().map(|metadata| metadata.len()),
-            Source::Reader(_) => None,
+            Source::Reader(_) | Source::Received(_) => None,
         }
     }
 
     pub(crate) fn is_replayable(&self) -> bool {
-        !matches!(self, Source::Reader(_))
+        matches!(self, Source::Bytes(_) | Source::Path(_))
     }
 
     pub(crate) fn open(&self) -> io::Result<Box<dyn Read + Send + '_>> {
@@ -125,6 +144,7 @@ impl Source {
                     )
                 })
             }
+            Source::Received(_) => Err(io::Error::other("a received upload has no bytes to send")),
         }
     }
 }
@@ -135,6 +155,7 @@ impl PartialEq for Source {
             (Source::Bytes(a), Source::Bytes(b)) => Arc::ptr_eq(a, b),
             (Source::Path(a), Source::Path(b)) => Arc::ptr_eq(a, b),
             (Source::Reader(a), Source::Reader(b)) => Arc::ptr_eq(a, b),
+            (Source::Received(a), Source::Received(b)) => a == b,
             _ => false,
         }
     }
@@ -148,6 +169,7 @@ impl fmt::Debug for Source {
             Source::Bytes(bytes) => write!(f, "<{} bytes>", bytes.len()),
             Source::Path(path) => write!(f, "<file {}>", path.display()),
             Source::Reader(_) => f.write_str("<reader>"),
+            Source::Received(reference) => write!(f, "<received {reference}>"),
         }
     }
 }
@@ -239,11 +261,21 @@ impl Serialize for Upload {
                 )
             })
         });
+        if let Source::Received(reference) = &self.source {
+            return serializer.serialize_str(reference);
+        }
         match marker {
             Some(marker) => serializer.serialize_str(&marker),
             None => Err(serde::ser::Error::custom(
                 "a file upload can only be sent by an operation declared with `encoding = \"multipart\"`",
             )),
         }
+    }
+}
+
+/// Reads the reference a server put in place of an uploaded file (see [`Upload::received`]).
+impl<'de> Deserialize<'de> for Upload {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Upload::received)
     }
 }

@@ -1,6 +1,7 @@
 //! How a declared resource plugs into the emulator: the operations it serves, and hooks for
 //! behaviour the generic rules cannot know (validation, computed fields).
 
+use std::cell::RefCell;
 use std::marker::PhantomData;
 
 use resource_core::{
@@ -10,6 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::decode::decode_params;
+use crate::engine::Engine;
 use crate::rejection::Rejection;
 
 /// A stored object: its JSON fields.
@@ -77,16 +79,36 @@ pub trait Emulate: StripeResource + Serialize + 'static {
     fn on_show(object: &mut Object, context: &Context<'_>) {
         let _ = (object, context);
     }
+
+    /// Answers a `GET` of a public URL this resource hands out (such as a link's `url`), without
+    /// authentication: the id of the object whose upload to send, a rejection, or `None` when
+    /// `path` is not one of this resource's.
+    fn serve(path: &str, context: &Context<'_>) -> Option<Result<String, Rejection>> {
+        let _ = (path, context);
+        None
+    }
 }
 
-/// What hooks may look at: the clock, the emulator's public URL and the stored objects.
+/// What the emulator knows of an uploaded file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadInfo<'a> {
+    /// The filename it was sent with.
+    pub filename: &'a str,
+    /// The content type it was sent with.
+    pub content_type: &'a str,
+    /// Its size in bytes.
+    pub size: usize,
+}
+
+/// What hooks may look at: the clock, the emulator's public URL, stored objects and uploads; and
+/// what they may ask for: objects to create once the current one is stored.
 pub struct Context<'a> {
+    pub(crate) engine: &'a Engine,
     pub(crate) now: i64,
-    pub(crate) base_url: &'a str,
-    pub(crate) lookup: &'a dyn Fn(&str, &str) -> Option<&'a Object>,
+    pub(crate) later: RefCell<Vec<(String, Vec<(String, String)>)>>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// The emulator's clock, in Unix seconds.
     #[must_use]
     pub fn now(&self) -> i64 {
@@ -96,13 +118,31 @@ impl Context<'_> {
     /// The URL the emulator is reached at (for links it hands out).
     #[must_use]
     pub fn base_url(&self) -> &str {
-        self.base_url
+        &self.engine.base_url
     }
 
     /// The stored object `id` of the collection at `path` (such as `/v1/files`).
     #[must_use]
-    pub fn find(&self, path: &str, id: &str) -> Option<&Object> {
-        (self.lookup)(path, id)
+    pub fn find(&self, path: &str, id: &str) -> Option<&'a Object> {
+        self.engine.lookup(path, id)
+    }
+
+    /// Every stored object of the collection at `path`, newest first.
+    #[must_use]
+    pub fn objects(&self, path: &str) -> Vec<&'a Object> {
+        self.engine.objects(path)
+    }
+
+    /// The upload a request's file parameter refers to (its value, as the params carry it).
+    #[must_use]
+    pub fn upload(&self, reference: &str) -> Option<UploadInfo<'a>> {
+        self.engine.upload(reference)
+    }
+
+    /// Creates an object of the collection at `path` from form `pairs` once the current object is
+    /// stored, as a request would (its hooks run; a rejection fails the whole request).
+    pub fn create_later(&self, path: &str, pairs: Vec<(String, String)>) {
+        self.later.borrow_mut().push((path.to_owned(), pairs));
     }
 
     /// A random token of letters and digits, for ids and URLs.

@@ -9,7 +9,8 @@ use resource_core::RangeQuery;
 use serde_json::{Value, json};
 
 use crate::decode::{field_names, parse_form};
-use crate::emulate::{Context, Decoder, Emulate, Object, Routes};
+use crate::emulate::{Context, Decoder, Emulate, Object, Routes, UploadInfo};
+use crate::multipart::{self, Field};
 use crate::rejection::Rejection;
 
 /// Stripe's metadata limits.
@@ -72,6 +73,7 @@ struct Collection {
     on_create: fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_show: fn(&mut Object, &Context<'_>),
+    serve: fn(&str, &Context<'_>) -> Option<Result<String, Rejection>>,
     /// Decodes the object as the declared type: catches a hook that broke the shape.
     check: fn(&Object) -> Result<(), String>,
     by_id: HashMap<String, (OrderKey, Object)>,
@@ -93,9 +95,21 @@ struct Replay {
     answer: Value,
 }
 
+/// A file received in a multipart request, and the object it was stored for.
+struct Upload {
+    filename: String,
+    content_type: String,
+    bytes: Vec<u8>,
+    owner: Option<String>,
+}
+
+/// The largest upload accepted, as Stripe documents for files.
+const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
+
 /// The emulator's state.
 pub(crate) struct Engine {
     collections: Vec<Collection>,
+    uploads: HashMap<String, Upload>,
     replays: HashMap<(String, String, String), Replay>,
     pub(crate) clock_offset: i64,
     pub(crate) base_url: String,
@@ -106,6 +120,7 @@ impl Engine {
     pub(crate) fn new() -> Self {
         Engine {
             collections: Vec::new(),
+            uploads: HashMap::new(),
             replays: HashMap::new(),
             clock_offset: 0,
             base_url: "http://emulator.invalid".to_owned(),
@@ -140,6 +155,7 @@ impl Engine {
             on_create: R::on_create,
             on_update: R::on_update,
             on_show: R::on_show,
+            serve: R::serve,
             check: |object| {
                 serde_json::from_value::<R>(Value::Object(object.clone()))
                     .map(drop)
@@ -184,6 +200,9 @@ impl Engine {
         if let Some(version) = request.header("Stripe-Version") {
             headers.push(("Stripe-Version".to_owned(), version.to_owned()));
         }
+        if let Some(download) = self.download(request) {
+            return download;
+        }
         let (status, answer) = match authenticate(request) {
             Err(rejection) => (rejection.status, rejection.to_json()),
             Ok(key) => {
@@ -199,6 +218,46 @@ impl Engine {
             headers,
             body: answer.to_string().into_bytes(),
         }
+    }
+
+    /// A `GET` of a public URL a resource handed out (a link's `url`): the upload it serves, or
+    /// the resource's rejection. `None` for anything else.
+    fn download(&self, request: &Incoming<'_>) -> Option<Outgoing> {
+        if request.method != "GET" || self.resolve(request.path).is_some() {
+            return None;
+        }
+        let served = self
+            .with_context(|context| {
+                self.collections
+                    .iter()
+                    .find_map(|c| (c.serve)(request.path, context))
+            })
+            .0?;
+        let request_id = ("Request-Id".to_owned(), format!("req_{}", token(14)));
+        let upload = served.and_then(|owner| {
+            self.uploads
+                .values()
+                .find(|upload| upload.owner.as_deref() == Some(owner.as_str()))
+                .ok_or_else(|| Rejection::invalid_request("The file has no content.").status(404))
+        });
+        Some(match upload {
+            Ok(upload) => Outgoing {
+                status: 200,
+                headers: vec![
+                    request_id,
+                    ("Content-Type".to_owned(), upload.content_type.clone()),
+                ],
+                body: upload.bytes.clone(),
+            },
+            Err(rejection) => Outgoing {
+                status: rejection.status,
+                headers: vec![
+                    request_id,
+                    ("Content-Type".to_owned(), "application/json".to_owned()),
+                ],
+                body: rejection.to_json().to_string().into_bytes(),
+            },
+        })
     }
 
     /// Replays a `POST` whose idempotency key was seen with the same request; refuses it with
@@ -257,12 +316,21 @@ impl Engine {
             .status(404)
         };
         let (index, id) = self.resolve(request.path).ok_or_else(unrecognized)?;
-        let raw = match request.method {
-            "POST" => std::str::from_utf8(request.body)
-                .map_err(|_| Rejection::invalid_request("The body is not UTF-8."))?,
-            _ => request.query,
+        let multipart = request
+            .header("Content-Type")
+            .and_then(multipart::boundary)
+            .filter(|_| request.method == "POST");
+        let pairs = match multipart {
+            Some(boundary) => self.receive(&multipart::parse(request.body, boundary)?)?,
+            None => {
+                let raw = match request.method {
+                    "POST" => std::str::from_utf8(request.body)
+                        .map_err(|_| Rejection::invalid_request("The body is not UTF-8."))?,
+                    _ => request.query,
+                };
+                parse_form(raw)?
+            }
         };
-        let pairs = parse_form(raw)?;
         let collection = &self.collections[index];
         match (request.method, id) {
             ("POST", None) => {
@@ -292,6 +360,41 @@ impl Engine {
             }
             _ => Err(unrecognized()),
         }
+    }
+
+    /// Keeps the files of a multipart request and gives the form pairs, each file standing as a
+    /// reference its params read back as an `Upload`.
+    fn receive(&mut self, fields: &[(String, Field)]) -> Result<Vec<(String, String)>, Rejection> {
+        let mut pairs = Vec::with_capacity(fields.len());
+        for (name, field) in fields {
+            let value = match field {
+                Field::Text(text) => text.clone(),
+                Field::File {
+                    filename,
+                    content_type,
+                    bytes,
+                } => {
+                    if bytes.len() > MAX_UPLOAD_BYTES {
+                        return Err(Rejection::invalid_request(format!(
+                            "The file is {} bytes; files can be at most {MAX_UPLOAD_BYTES} bytes.",
+                            bytes.len()
+                        ))
+                        .param(name.clone()));
+                    }
+                    let reference = format!("upload_{}", token(24));
+                    let upload = Upload {
+                        filename: filename.clone(),
+                        content_type: content_type.clone(),
+                        bytes: bytes.clone(),
+                        owner: None,
+                    };
+                    self.uploads.insert(reference.clone(), upload);
+                    reference
+                }
+            };
+            pairs.push((name.clone(), value));
+        }
+        Ok(pairs)
     }
 
     /// The collection a path addresses, and the id when it addresses one object.
@@ -360,19 +463,41 @@ impl Engine {
         collection.by_id.insert(id, (key, object));
     }
 
-    /// Runs `f` with a hook context over the current state.
-    fn with_context<T>(&self, f: impl FnOnce(&Context<'_>) -> T) -> T {
-        let collections = &self.collections;
-        let lookup = |path: &str, id: &str| {
-            collections
-                .iter()
-                .find(|c| c.path == path)
-                .and_then(|c| c.get(id))
-        };
-        f(&Context {
+    /// Runs `f` with a hook context over the current state; returns its result and the creates
+    /// the hooks asked for.
+    fn with_context<T>(
+        &self,
+        f: impl FnOnce(&Context<'_>) -> T,
+    ) -> (T, Vec<(String, Vec<(String, String)>)>) {
+        let context = Context {
+            engine: self,
             now: self.now(),
-            base_url: &self.base_url,
-            lookup: &lookup,
+            later: std::cell::RefCell::new(Vec::new()),
+        };
+        let result = f(&context);
+        (result, context.later.into_inner())
+    }
+
+    pub(crate) fn lookup(&self, path: &str, id: &str) -> Option<&Object> {
+        self.collections
+            .iter()
+            .find(|c| c.path == path)
+            .and_then(|c| c.get(id))
+    }
+
+    pub(crate) fn objects(&self, path: &str) -> Vec<&Object> {
+        self.collections
+            .iter()
+            .find(|c| c.path == path)
+            .map(|c| c.order.values().filter_map(|id| c.get(id)).collect())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn upload(&self, reference: &str) -> Option<UploadInfo<'_>> {
+        self.uploads.get(reference).map(|upload| UploadInfo {
+            filename: &upload.filename,
+            content_type: &upload.content_type,
+            size: upload.bytes.len(),
         })
     }
 
@@ -381,12 +506,76 @@ impl Engine {
         let collection = &self.collections[index];
         apply(&mut object, params, collection.fields)?;
         fill_missing(&mut object, collection.fields);
-        self.with_context(|context| {
+        let (hooked, later) = self.with_context(|context| {
             (collection.on_create)(&mut object, params, context)?;
             (collection.on_show)(&mut object, context);
             Ok::<_, Rejection>(())
-        })?;
-        self.save(index, object, params)
+        });
+        hooked?;
+        (collection.check)(&object).map_err(internal)?;
+        let id = object
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        self.store(index, object);
+        self.bind_uploads(params, &id);
+        // What the hooks asked to create next (a file's link): all of it, or none of it.
+        let mut created = vec![(index, id.clone())];
+        for (path, pairs) in later {
+            match self.create_from_pairs(&path, &pairs) {
+                Ok(done) => created.push(done),
+                Err(rejection) => {
+                    for (index, id) in created {
+                        self.remove(index, &id);
+                    }
+                    return Err(rejection);
+                }
+            }
+        }
+        let object = self.find(index, &id)?.clone();
+        self.present(index, object, expand_paths(params))
+    }
+
+    /// A create the hooks asked for, through the collection's own route and hooks.
+    fn create_from_pairs(
+        &mut self,
+        path: &str,
+        pairs: &[(String, String)],
+    ) -> Result<(usize, String), Rejection> {
+        let index = self
+            .collection_index(path)
+            .ok_or_else(|| internal(format!("no resource at {path}")))?;
+        let decode = self.collections[index]
+            .create
+            .ok_or_else(|| internal(format!("{path} cannot be created")))?;
+        let params = decode(pairs)?;
+        let answer = self.create(index, &params)?;
+        let id = answer
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        Ok((index, id))
+    }
+
+    /// Uploads a request's params refer to now belong to the object created from it.
+    fn bind_uploads(&mut self, params: &Object, owner: &str) {
+        for value in params.values() {
+            if let Some(upload) = value
+                .as_str()
+                .and_then(|reference| self.uploads.get_mut(reference))
+            {
+                upload.owner = Some(owner.to_owned());
+            }
+        }
+    }
+
+    fn remove(&mut self, index: usize, id: &str) {
+        let collection = &mut self.collections[index];
+        if let Some((key, _)) = collection.by_id.remove(id) {
+            collection.order.remove(&key);
+        }
     }
 
     fn update(&mut self, index: usize, id: &str, params: &Object) -> Result<Value, Rejection> {
@@ -399,7 +588,8 @@ impl Engine {
             (collection.on_update)(&before, &mut object, params, context)?;
             (collection.on_show)(&mut object, context);
             Ok::<_, Rejection>(())
-        })?;
+        })
+        .0?;
         self.save(index, object, params)
     }
 
@@ -413,11 +603,8 @@ impl Engine {
 
     fn delete(&mut self, index: usize, id: &str) -> Result<Value, Rejection> {
         self.find(index, id)?;
-        let collection = &mut self.collections[index];
-        if let Some((key, _)) = collection.by_id.remove(id) {
-            collection.order.remove(&key);
-        }
-        Ok(json!({"id": id, "object": collection.object, "deleted": true}))
+        self.remove(index, id);
+        Ok(json!({"id": id, "object": self.collections[index].object, "deleted": true}))
     }
 
     fn list(&mut self, index: usize, params: &Object) -> Result<Value, Rejection> {

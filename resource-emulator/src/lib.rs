@@ -31,6 +31,7 @@
 pub mod decode;
 mod emulate;
 mod engine;
+mod multipart;
 mod rejection;
 #[cfg(feature = "server")]
 mod server;
@@ -39,7 +40,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use resource_core::{Client, Request, Response, Transport, TransportError, TransportErrorKind};
 
-pub use emulate::{Context, Emulate, Object, Routes};
+pub use emulate::{Context, Emulate, Object, Routes, UploadInfo};
 pub use engine::{Incoming, Outgoing};
 pub use rejection::Rejection;
 #[cfg(feature = "server")]
