@@ -5,13 +5,35 @@
 //! - every link gets a `url`; `expired` is computed from `expires_at` against the emulator's
 //!   clock, which tests can move forward;
 //! - `expires_at` must be in the future; on update `now` expires the link at once and an empty
-//!   value removes the expiry; an expired link can no longer be updated.
+//!   value removes the expiry; an expired link can no longer be updated;
+//! - a link's `url` serves the file's bytes with their content type, until the link expires;
+//! - files are uploaded (`POST /v1/files`, multipart) with a purpose Stripe accepts for uploads,
+//!   and `file_link_data[create]=true` creates their link in the same request.
 
-use resource_core::StripeResource;
+use resource_core::{StripeResource, Upload};
 use resource_emulator::{Context, Emulate, Emulator, Object, Rejection, Routes};
 use serde_json::{Value, json};
 
-use crate::{File, FileLink, FilePurpose};
+use crate::{CreateFile, File, FileLink, FilePurpose};
+
+/// The purposes a file can be uploaded with (`POST /v1/files` in the API reference).
+pub const UPLOADABLE_PURPOSES: &[&str] = &[
+    "account_requirement",
+    "additional_verification",
+    "business_icon",
+    "business_logo",
+    "customer_signature",
+    "dispute_evidence",
+    "identity_document",
+    "issuing_regulatory_reporting",
+    "pci_document",
+    "platform_terms_of_service",
+    "tax_document_user_upload",
+    "terminal_android_apk",
+    "terminal_reader_splashscreen",
+    "terminal_wifi_certificate",
+    "terminal_wifi_private_key",
+];
 
 /// The purposes a file must have for links to it (DESIGN section 6, from the API reference).
 pub const LINKABLE_PURPOSES: &[&str] = &[
@@ -36,37 +58,134 @@ pub fn register(emulator: &Emulator) {
     emulator.register::<File>().register::<FileLink>();
 }
 
-/// Adds a file, as Stripe would describe an upload of `bytes` named `filename`, until uploads
-/// exist in the emulator.
+/// Uploads `bytes` as `filename` with `purpose`, through the emulator's own upload route (what
+/// `--seed-file` does).
 ///
 /// # Errors
 ///
-/// A [`Rejection`] when files are not registered (see [`register`]).
+/// Stripe's errors for the upload, such as a purpose files cannot be uploaded with, or files not
+/// registered (see [`register`]).
 pub fn add_file(
     emulator: &Emulator,
     purpose: &FilePurpose,
     filename: &str,
     bytes: &[u8],
-) -> Result<File, Rejection> {
-    let extension = filename
-        .rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase());
-    let fields: Object = [
-        ("purpose", json!(purpose.as_str())),
-        ("filename", json!(filename)),
-        ("size", json!(bytes.len())),
-        ("type", json!(extension)),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value))
-    .collect();
-    emulator.insert::<File>(fields)
+) -> Result<File, resource_core::Error> {
+    let client = emulator.client("sk_test_emulator")?;
+    File::create(
+        &client,
+        &CreateFile::new(
+            purpose.clone(),
+            Upload::from_bytes(filename, bytes.to_vec()),
+        ),
+    )
 }
 
 impl Emulate for File {
     fn routes(routes: &mut Routes<Self>) {
-        routes.retrieve();
+        routes.create().retrieve().list();
     }
+
+    fn on_create(
+        file: &mut Object,
+        params: &Object,
+        context: &Context<'_>,
+    ) -> Result<(), Rejection> {
+        let reference = params
+            .get("file")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let upload = context
+            .upload(reference)
+            .ok_or_else(|| Rejection::parameter_missing("file"))?;
+        let purpose = file
+            .get("purpose")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !UPLOADABLE_PURPOSES.contains(&purpose) {
+            return Err(Rejection::invalid_request(format!(
+                "Files cannot be uploaded with purpose `{purpose}`."
+            ))
+            .param("purpose"));
+        }
+        let id = file
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let extension = upload
+            .filename
+            .rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_lowercase());
+        file.insert("filename".into(), json!(upload.filename));
+        file.insert("size".into(), json!(upload.size));
+        file.insert("type".into(), json!(extension));
+        file.insert(
+            "url".into(),
+            json!(format!("{}/v1/files/{id}/contents", context.base_url())),
+        );
+        if let Some(data) = params.get("file_link_data").and_then(Value::as_object) {
+            if data.get("create").and_then(Value::as_bool) == Some(true) {
+                context.create_later(FileLink::PATH, link_params(&id, data));
+            }
+        }
+        Ok(())
+    }
+
+    /// `links`: the file's links, newest first, as Stripe lists them.
+    fn on_show(file: &mut Object, context: &Context<'_>) {
+        let id = file
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let links: Vec<Value> = context
+            .objects(FileLink::PATH)
+            .into_iter()
+            .filter(|link| link.get("file").and_then(Value::as_str) == Some(id.as_str()))
+            .map(|link| {
+                let mut link = link.clone();
+                FileLink::on_show(&mut link, context);
+                Value::Object(link)
+            })
+            .collect();
+        let url = format!("{}?file={id}", FileLink::PATH);
+        file.insert(
+            "links".into(),
+            json!({"object": "list", "data": links, "has_more": false, "url": url}),
+        );
+    }
+
+    /// `GET /v1/files/{id}/contents`: the uploaded bytes.
+    fn serve(path: &str, context: &Context<'_>) -> Option<Result<String, Rejection>> {
+        let id = path
+            .strip_prefix(File::PATH)?
+            .strip_prefix('/')?
+            .strip_suffix("/contents")?;
+        Some(
+            context
+                .find(File::PATH, id)
+                .map(|_| id.to_owned())
+                .ok_or_else(|| Rejection::no_such("file", id, "id")),
+        )
+    }
+}
+
+/// The create parameters of the link `file_link_data` asks for.
+fn link_params(file: &str, data: &Object) -> Vec<(String, String)> {
+    let mut pairs = vec![("file".to_owned(), file.to_owned())];
+    if let Some(at) = data.get("expires_at").and_then(Value::as_i64) {
+        pairs.push(("expires_at".to_owned(), at.to_string()));
+    }
+    if let Some(metadata) = data.get("metadata").and_then(Value::as_object) {
+        for (key, value) in metadata {
+            pairs.push((
+                format!("metadata[{key}]"),
+                value.as_str().unwrap_or_default().to_owned(),
+            ));
+        }
+    }
+    pairs
 }
 
 impl Emulate for FileLink {
@@ -139,6 +258,27 @@ impl Emulate for FileLink {
     fn on_show(link: &mut Object, context: &Context<'_>) {
         let expired = expired(link, context.now());
         link.insert("expired".into(), json!(expired));
+    }
+
+    /// A link's `url` serves the file, until the link expires.
+    fn serve(path: &str, context: &Context<'_>) -> Option<Result<String, Rejection>> {
+        path.strip_prefix("/links/")?;
+        let link = context.objects(FileLink::PATH).into_iter().find(|link| {
+            link.get("url")
+                .and_then(Value::as_str)
+                .is_some_and(|url| url.ends_with(path))
+        });
+        Some(match link {
+            None => Err(Rejection::invalid_request("No such file link.").status(404)),
+            Some(link) if expired(link, context.now()) => {
+                Err(Rejection::invalid_request("This file link has expired.").status(410))
+            }
+            Some(link) => Ok(link
+                .get("file")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()),
+        })
     }
 }
 

@@ -5,11 +5,18 @@ use std::fmt;
 use resource_core::{List, StripeResource};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::FileLink;
+use crate::{CreateFile, FileLink, ListFiles};
 
-/// A file uploaded to Stripe (the fields of API version 2026-01-28.clover).
+/// A file uploaded to Stripe (the fields of API version 2026-01-28.clover). Uploads go to the
+/// files host as `multipart/form-data`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, StripeResource)]
-#[stripe(object = "file", path = "/v1/files", prefix = "file", retrieve)]
+#[stripe(
+    object = "file",
+    path = "/v1/files",
+    prefix = "file",
+    retrieve,
+    list = ListFiles,
+)]
 pub struct File {
     /// Unique identifier (`file_...`).
     pub id: FileId,
@@ -39,6 +46,27 @@ pub struct File {
     /// A URL to fetch the file's contents with the secret key.
     #[serde(default)]
     pub url: Option<String>,
+}
+
+// Until `create(params = CreateFile, host = "files", encoding = "multipart")` is in the derive.
+impl resource_core::Creatable for File {
+    type CreateParams = CreateFile;
+    const HOST: resource_core::Host = resource_core::Host::Files;
+    const ENCODING: resource_core::Encoding = resource_core::Encoding::Multipart;
+}
+
+impl File {
+    /// Uploads a file: `POST /v1/files` on the files host, as `multipart/form-data`.
+    ///
+    /// # Errors
+    ///
+    /// As any operation: refused before sending, a connection failure, or Stripe's error.
+    pub fn create(
+        client: &resource_core::Client,
+        params: &CreateFile,
+    ) -> Result<File, resource_core::Error> {
+        <File as resource_core::Creatable>::create(client, params)
+    }
 }
 
 macro_rules! purposes {

@@ -30,7 +30,12 @@ impl CreateFile {
     /// Uploads `file` for `purpose`.
     #[must_use]
     pub fn new(purpose: FilePurpose, file: Upload) -> Self {
-        CreateFile { purpose, file, file_link_data: None, expand: Vec::new() }
+        CreateFile {
+            purpose,
+            file,
+            file_link_data: None,
+            expand: Vec::new(),
+        }
     }
 
     /// Also creates a file link to the new file (its purpose must allow links).
@@ -68,7 +73,11 @@ impl FileLinkData {
     /// Create a link (`create=true`), with no expiry and no metadata yet.
     #[must_use]
     pub fn new() -> Self {
-        FileLinkData { create: true, expires_at: None, metadata: MetadataParam::new() }
+        FileLinkData {
+            create: true,
+            expires_at: None,
+            metadata: MetadataParam::new(),
+        }
     }
 
     /// The link isn't usable after this future Unix timestamp.

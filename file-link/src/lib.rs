@@ -92,8 +92,8 @@ mod file_params;
 mod params;
 
 pub use file::{File, FileId, FilePurpose};
-pub use file_params::{CreateFile, FileLinkData, ListFiles};
 pub use file_link::{FileLink, FileLinkId};
+pub use file_params::{CreateFile, FileLinkData, ListFiles};
 pub use params::{CreateFileLink, ListFileLinks, UpdateFileLink};
 
 /// The README's examples compile as doc tests.

@@ -137,8 +137,7 @@ fn offline() -> Result<(Client, String), Error> {
         &FilePurpose::DisputeEvidence,
         "evidence.pdf",
         b"%PDF-1.7 ...",
-    )
-    .map_err(|rejection| Error::InvalidInput(rejection.message))?;
+    )?;
     println!(
         "0. added {} ({}, {} bytes)",
         file.id, file.purpose, file.size

@@ -97,7 +97,7 @@ fn run(options: &Options) -> Result<(), String> {
         let purpose: FilePurpose =
             serde_json::from_value(serde_json::json!(purpose)).map_err(|e| e.to_string())?;
         let file = file_link::emulator::add_file(&emulator, &purpose, &filename, &bytes)
-            .map_err(|e| format!("--seed-file {path}: {}", e.message))?;
+            .map_err(|e| format!("--seed-file {path}: {e}"))?;
         let line =
             serde_json::json!({"id": file.id, "purpose": file.purpose, "filename": file.filename});
         writeln!(stdout, "{line}").map_err(|e| e.to_string())?;
