@@ -443,22 +443,25 @@ impl Engine {
         object
     }
 
+    /// Stores a new object, or replaces an existing one in place: an update never moves an
+    /// object in list order, which is creation order.
     fn store(&mut self, index: usize, object: Object) {
-        self.sequence += 1;
-        let created = object
-            .get("created")
-            .and_then(Value::as_i64)
-            .unwrap_or_default();
         let id = object
             .get("id")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
+        if let Some((_, stored)) = self.collections[index].by_id.get_mut(&id) {
+            *stored = object;
+            return;
+        }
+        self.sequence += 1;
+        let created = object
+            .get("created")
+            .and_then(Value::as_i64)
+            .unwrap_or_default();
         let key = (Reverse(created), Reverse(self.sequence));
         let collection = &mut self.collections[index];
-        if let Some((old_key, _)) = collection.by_id.remove(&id) {
-            collection.order.remove(&old_key);
-        }
         collection.order.insert(key, id.clone());
         collection.by_id.insert(id, (key, object));
     }

@@ -1,8 +1,10 @@
 //! A second resource, declared only here, shows the derive is not File-Links-specific: a
-//! customer-like object with all five operations, over an in-process transport.
+//! customer-like object with all five operations, over an in-process transport and against the
+//! emulator, with nothing added to resource-core, resource-derive or resource-emulator.
 #![allow(missing_docs, reason = "a test-only resource")]
 
 use resource_core::{Client, Deleted, ErrorKind, Metadata, MetadataParam, Method, StripeResource};
+use resource_emulator::{Emulate, Emulator, Routes};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tests::{InProcess, decode_form, json_response};
@@ -26,27 +28,35 @@ pub struct Customer {
     pub metadata: Metadata,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct CreateCustomer {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(default)]
     pub metadata: MetadataParam,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct UpdateCustomer {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct ListCustomers {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
+}
+
+/// All the emulator needs: which operations to serve. The declaration gives the rest.
+impl Emulate for Customer {
+    fn routes(routes: &mut Routes<Self>) {
+        routes.create().retrieve().update().delete().list();
+    }
 }
 
 fn customer(id: &str) -> serde_json::Value {
@@ -203,5 +213,100 @@ fn the_prefix_is_checked_when_parsing() {
     assert_eq!(
         "cus_Abc_123".parse::<CustomerId>().unwrap().to_string(),
         "cus_Abc_123"
+    );
+}
+
+#[test]
+fn the_declaration_drives_the_emulator_too() {
+    let emulator = Emulator::new();
+    emulator.register::<Customer>();
+    let client = emulator.client("sk_test_123").unwrap();
+
+    let mut metadata = MetadataParam::new();
+    metadata.set("tier", "gold");
+    let jenny = Customer::create(
+        &client,
+        &CreateCustomer {
+            email: Some("jenny@example.com".into()),
+            metadata,
+        },
+    )
+    .unwrap();
+    assert!(jenny.id.as_str().starts_with("cus_"));
+    assert_eq!(
+        (jenny.object.as_str(), jenny.metadata.get("tier")),
+        ("customer", Some("gold"))
+    );
+    let bob = Customer::create(
+        &client,
+        &CreateCustomer {
+            email: Some("bob@example.com".into()),
+            ..CreateCustomer::default()
+        },
+    )
+    .unwrap();
+
+    assert_eq!(Customer::retrieve(&client, &jenny.id).unwrap(), jenny);
+    let moved = Customer::update(
+        &client,
+        &jenny.id,
+        &UpdateCustomer {
+            email: Some("j@example.com".into()),
+        },
+    )
+    .unwrap();
+    assert_eq!(moved.email.as_deref(), Some("j@example.com"));
+
+    let by_email = Customer::list(
+        &client,
+        &ListCustomers {
+            email: Some("bob@example.com".into()),
+            ..ListCustomers::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(by_email.data, [bob.clone()]);
+    let everyone: Vec<CustomerId> = Customer::paginate(
+        &client,
+        &ListCustomers {
+            limit: Some(1),
+            ..ListCustomers::default()
+        },
+    )
+    .map(|c| c.unwrap().id)
+    .collect();
+    assert_eq!(everyone, [bob.id.clone(), jenny.id.clone()]);
+
+    assert_eq!(
+        Customer::delete(&client, &jenny.id).unwrap(),
+        Deleted {
+            id: jenny.id.clone(),
+            object: "customer".into(),
+            deleted: true
+        }
+    );
+    let gone = Customer::retrieve(&client, &jenny.id).unwrap_err();
+    assert_eq!(
+        (gone.kind(), gone.status(), gone.code()),
+        (
+            ErrorKind::InvalidRequest,
+            Some(404),
+            Some("resource_missing")
+        )
+    );
+    assert_eq!(
+        gone.message(),
+        Some(format!("No such customer: '{}'", jenny.id).as_str())
+    );
+    let unknown = client
+        .request::<Customer, _>(
+            Method::Post,
+            "/v1/customers",
+            &serde_json::json!({"nickname": "j"}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        unknown.message(),
+        Some("Received unknown parameter: nickname")
     );
 }
