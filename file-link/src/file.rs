@@ -14,6 +14,7 @@ use crate::{CreateFile, FileLink, ListFiles};
     object = "file",
     path = "/v1/files",
     prefix = "file",
+    create(params = CreateFile, host = "files", encoding = "multipart"),
     retrieve,
     list = ListFiles,
 )]
@@ -46,27 +47,6 @@ pub struct File {
     /// A URL to fetch the file's contents with the secret key.
     #[serde(default)]
     pub url: Option<String>,
-}
-
-// Until `create(params = CreateFile, host = "files", encoding = "multipart")` is in the derive.
-impl resource_core::Creatable for File {
-    type CreateParams = CreateFile;
-    const HOST: resource_core::Host = resource_core::Host::Files;
-    const ENCODING: resource_core::Encoding = resource_core::Encoding::Multipart;
-}
-
-impl File {
-    /// Uploads a file: `POST /v1/files` on the files host, as `multipart/form-data`.
-    ///
-    /// # Errors
-    ///
-    /// As any operation: refused before sending, a connection failure, or Stripe's error.
-    pub fn create(
-        client: &resource_core::Client,
-        params: &CreateFile,
-    ) -> Result<File, resource_core::Error> {
-        <File as resource_core::Creatable>::create(client, params)
-    }
 }
 
 macro_rules! purposes {

@@ -3,9 +3,12 @@
 //! Reading goes on past a bad entry so that every mistake in an attribute is reported at once:
 //! recoverable errors are collected in [`Attrs::errors`] and only a break in the `key = value,`
 //! structure itself stops reading the rest of that attribute. Whether a value makes sense (a path
-//! that starts with `/v1/`, a lowercase prefix) is for `valid` to say.
+//! that starts with `/v1/`, a lowercase prefix) is for `valid` to say; the values of `host` and
+//! `encoding` are keywords, so they are read here against their table, like the keys.
 
-use proc_macro2::{Spacing, TokenStream, TokenTree};
+use std::mem;
+
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::parse::{Parse, ParseStream, Parser};
@@ -106,6 +109,109 @@ impl Key {
     fn from_ident(ident: &Ident) -> Option<Self> {
         Self::ALL.into_iter().find(|key| ident == key.name())
     }
+
+    /// The settings `key(...)` takes, in the order messages list them.
+    fn settings(self) -> Vec<Setting> {
+        Setting::ALL
+            .into_iter()
+            .filter(|setting| setting.applies_to(self))
+            .collect()
+    }
+}
+
+/// A setting inside an operation's parentheses: `create(params = .., host = .., encoding = ..)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Setting {
+    Params,
+    Host,
+    Encoding,
+}
+
+impl Setting {
+    /// Every setting, in the order messages list them.
+    pub(crate) const ALL: [Self; 3] = [Self::Params, Self::Host, Self::Encoding];
+
+    /// The keyword, spelt here only.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Self::Params => "params",
+            Self::Host => "host",
+            Self::Encoding => "encoding",
+        }
+    }
+
+    /// Whether `op(...)` takes this setting: `params` where the short form takes a type, `host`
+    /// on every operation, `encoding` only where a request body is sent.
+    pub(crate) const fn applies_to(self, op: Key) -> bool {
+        match self {
+            Self::Params => matches!(op.syntax(), Syntax::Params),
+            Self::Host => matches!(op.syntax(), Syntax::Params | Syntax::Flag),
+            Self::Encoding => matches!(op, Key::Create | Key::Update),
+        }
+    }
+
+    /// How the setting is written inside `op(...)`, for messages: `params = CreateParams`.
+    fn usage(self, op: Key) -> String {
+        match self {
+            Self::Params => format!("params = {}", op.sample()),
+            Self::Host => format!("host = \"{}\"", Host::Files.name()),
+            Self::Encoding => format!("encoding = \"{}\"", Encoding::Multipart.name()),
+        }
+    }
+
+    fn from_ident(ident: &Ident) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|setting| ident == setting.name())
+    }
+}
+
+/// A setting whose value is one of a few keywords, written as a string: `host = "files"`.
+pub(crate) trait Choice: Copy + 'static {
+    /// The setting that takes this value.
+    const SETTING: Setting;
+    /// Every value, in the order messages list them.
+    const ALL: &'static [Self];
+    /// The keyword, spelt here only.
+    fn name(self) -> &'static str;
+}
+
+/// `host = "..."`: which of Stripe's hosts an operation goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Host {
+    Api,
+    Files,
+}
+
+impl Choice for Host {
+    const SETTING: Setting = Setting::Host;
+    const ALL: &'static [Self] = &[Self::Api, Self::Files];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Api => "api",
+            Self::Files => "files",
+        }
+    }
+}
+
+/// `encoding = "..."`: how a `create` or `update` sends its parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    Form,
+    Multipart,
+}
+
+impl Choice for Encoding {
+    const SETTING: Setting = Setting::Encoding;
+    const ALL: &'static [Self] = &[Self::Form, Self::Multipart];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Form => "form",
+            Self::Multipart => "multipart",
+        }
+    }
 }
 
 /// Everything the `#[stripe]` attributes of one item declare, merged.
@@ -123,24 +229,46 @@ pub(crate) struct Attrs<'a> {
     /// misspelt, so `valid` does not report missing keys on top.
     pub(crate) incomplete: bool,
     pub(crate) errors: Vec<Error>,
+    /// Set when tokens after a value were reported (most likely a missing `,`): the caller
+    /// decides what that makes incomplete, the attribute or one operation's settings.
+    swallowed: bool,
 }
 
-/// The operations a resource declares. An operation whose declaration did not parse is absent.
+/// The operations a resource declares. An operation whose declaration did not parse is absent;
+/// `retrieve` and `delete` are present once named, whatever their mistakes.
 #[derive(Default)]
 pub(crate) struct Ops {
     pub(crate) create: Option<Params>,
-    pub(crate) retrieve: bool,
+    pub(crate) retrieve: Option<Settings>,
     pub(crate) update: Option<Params>,
-    pub(crate) delete: bool,
+    pub(crate) delete: Option<Settings>,
     pub(crate) list: Option<Params>,
 }
 
-/// What an operation with parameters declares: `create = CreateFileLink`.
-///
-/// A nested form such as `create(params = CreateFile, host = "files", encoding = "multipart")`
-/// would add its settings here, parsed by a second branch in [`Attrs::params`].
+/// What an operation with parameters declares: `create = CreateFileLink`, or
+/// `create(params = CreateFile, host = "files", encoding = "multipart")`.
 pub(crate) struct Params {
     pub(crate) ty: Type,
+    pub(crate) settings: Settings,
+}
+
+/// The settings written in an operation's parentheses; `None` where it keeps the default of
+/// its trait in resource-core. `encoding` is only ever set on `create` and `update`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Settings {
+    pub(crate) host: Option<Host>,
+    pub(crate) encoding: Option<Encoding>,
+}
+
+/// What one `op(...)` declares while it is read.
+#[derive(Default)]
+struct Nested {
+    params: Option<Type>,
+    settings: Settings,
+    /// Each setting written so far with its keyword token.
+    declared: Vec<(Setting, Ident)>,
+    /// An unknown or swallowed setting may be a misspelt `params`: not reported missing on top.
+    incomplete: bool,
 }
 
 /// Reads every `#[stripe(...)]` among `attrs`.
@@ -182,13 +310,19 @@ impl Attrs<'_> {
             .and_then(|ident| Key::from_ident(ident).map(|key| (key, ident.clone())));
         let Some((key, keyword)) = found else {
             self.incomplete = true;
+            let name = display_path(&meta.path);
+            let expected = match meta.path.get_ident().and_then(Setting::from_ident) {
+                // `host = "files"` next to `create = ..`: say where it goes.
+                Some(setting) => format!(
+                    "expected it inside an operation, like `{}({})`",
+                    Key::Create.name(),
+                    example_settings(setting)
+                ),
+                None => format!("expected one of {}", Key::expected_list()),
+            };
             self.errors.push(Error::new_spanned(
                 &meta.path,
-                format!(
-                    "unknown {ATTRIBUTE} attribute `{}`; expected one of {}",
-                    display_path(&meta.path),
-                    Key::expected_list(),
-                ),
+                format!("unknown {ATTRIBUTE} attribute `{name}`; {expected}"),
             ));
             return skip_value(meta.input);
         };
@@ -212,28 +346,33 @@ impl Attrs<'_> {
         }
         self.declared.push((key, keyword));
 
+        let (name, usage) = (key.name(), key.usage());
         match key {
-            Key::Object => self.object = self.string(meta, key)?,
-            Key::Path => self.path = self.string(meta, key)?,
-            Key::Prefix => self.prefix = self.string(meta, key)?,
+            Key::Object => self.object = self.string(meta, name, &usage)?,
+            Key::Path => self.path = self.string(meta, name, &usage)?,
+            Key::Prefix => self.prefix = self.string(meta, name, &usage)?,
             Key::Create => self.ops.create = self.params(meta, key)?,
             Key::Retrieve => self.ops.retrieve = self.flag(meta, key)?,
             Key::Update => self.ops.update = self.params(meta, key)?,
             Key::Delete => self.ops.delete = self.flag(meta, key)?,
             Key::List => self.ops.list = self.params(meta, key)?,
         }
+        // Whatever was swallowed after a value may include keys that now look missing.
+        self.incomplete |= mem::take(&mut self.swallowed);
         Ok(())
     }
 
-    /// `key = "string"`.
-    fn string(&mut self, meta: &ParseNestedMeta, key: Key) -> syn::Result<Option<LitStr>> {
+    /// `name = "string"`; `usage` shows the whole entry in messages.
+    fn string(
+        &mut self,
+        meta: &ParseNestedMeta,
+        name: &str,
+        usage: &str,
+    ) -> syn::Result<Option<LitStr>> {
         if !meta.input.peek(Token![=]) {
             skip_value(meta.input)?;
-            self.errors.push(meta.error(format!(
-                "`{}` needs a value; expected `{}`",
-                key.name(),
-                key.usage()
-            )));
+            self.errors
+                .push(meta.error(format!("`{name}` needs a value; expected `{usage}`")));
             return Ok(None);
         }
         let eq: Token![=] = meta.input.parse()?;
@@ -241,19 +380,18 @@ impl Attrs<'_> {
         if value.is_empty() {
             self.errors.push(Error::new(
                 eq.span,
-                format!("expected a string literal after `=`: `{}`", key.usage()),
+                format!("expected a string literal after `=`: `{usage}`"),
             ));
             return Ok(None);
         }
-        match self.value::<LitStr>(value.clone(), key) {
+        match self.value::<LitStr>(value.clone(), name) {
             Some(lit) if lit.suffix().is_empty() => Ok(Some(lit)),
             Some(lit) => {
                 self.errors.push(Error::new(
                     lit.span(),
                     format!(
-                        "unexpected suffix `{}` on a string literal; expected `{}`",
+                        "unexpected suffix `{}` on a string literal; expected `{usage}`",
                         lit.suffix(),
-                        key.usage()
                     ),
                 ));
                 Ok(None)
@@ -261,34 +399,35 @@ impl Attrs<'_> {
             None => {
                 self.errors.push(Error::new_spanned(
                     value,
-                    format!("expected a string literal: `{}`", key.usage()),
+                    format!("expected a string literal: `{usage}`"),
                 ));
                 Ok(None)
             }
         }
     }
 
-    /// Parses a value; tokens after it (most likely a missing `,`) are reported here, while a
-    /// value that does not parse at all is left to the caller to report (`None`).
-    fn value<T: Parse>(&mut self, tokens: TokenStream, key: Key) -> Option<T> {
+    /// Parses the value of `name`; tokens after it (most likely a missing `,`) are reported here
+    /// and set [`Attrs::swallowed`], while a value that does not parse at all is left to the
+    /// caller to report (`None`).
+    fn value<T: Parse>(&mut self, tokens: TokenStream, name: &str) -> Option<T> {
         let parsed = Parser::parse2(
             |input: ParseStream| Ok((input.parse::<T>()?, input.parse::<TokenStream>()?)),
             tokens,
         );
         let (value, rest) = parsed.ok()?;
         if let Some(stray) = rest.into_iter().next() {
-            // Whatever was swallowed here may include keys that now look missing.
-            self.incomplete = true;
+            self.swallowed = true;
             self.errors.push(Error::new(
                 stray.span(),
-                format!("expected `,` after the value of `{}`", key.name()),
+                format!("expected `,` after the value of `{name}`"),
             ));
         }
         Some(value)
     }
 
-    /// `key` alone. A flag given a value is still declared, so fallback methods exist for it.
-    fn flag(&mut self, meta: &ParseNestedMeta, key: Key) -> syn::Result<bool> {
+    /// `key` alone, or `key(host = "files")`. Declared even with mistakes, so that fallback
+    /// methods exist for it.
+    fn flag(&mut self, meta: &ParseNestedMeta, key: Key) -> syn::Result<Option<Settings>> {
         let name = key.name();
         if meta.input.peek(Token![=]) {
             let eq: Token![=] = meta.input.parse()?;
@@ -300,55 +439,214 @@ impl Attrs<'_> {
                 format!("`{name}` takes no value; expected `{name}` alone"),
             ));
         } else if meta.input.peek(token::Paren) {
-            let group: TokenTree = meta.input.parse()?;
-            self.errors.push(Error::new_spanned(
-                group,
-                format!("`{name}` takes no arguments; expected `{name}` alone"),
-            ));
+            return Ok(Some(self.nested(meta, key)?.settings));
         }
-        Ok(true)
+        Ok(Some(Settings::default()))
     }
 
-    /// `key = Type`.
+    /// `key = Type`, or `key(params = Type, ...)`.
     fn params(&mut self, meta: &ParseNestedMeta, key: Key) -> syn::Result<Option<Params>> {
-        let needs_type = || {
-            format!(
+        if !meta.input.peek(token::Paren) {
+            let needs = format!(
                 "`{}` needs its parameters type: `{}`",
                 key.name(),
                 key.usage()
-            )
-        };
-        if meta.input.peek(Token![=]) {
-            let eq: Token![=] = meta.input.parse()?;
-            let value = take_value(meta.input)?;
-            if value.is_empty() {
-                self.errors.push(Error::new(eq.span, needs_type()));
-                return Ok(None);
-            }
-            if let Some(ty) = self.value::<Type>(value.clone(), key) {
-                return Ok(Some(Params { ty }));
-            }
-            self.errors.push(Error::new_spanned(
-                value,
-                format!("expected a type: `{}`", key.usage()),
-            ));
-            return Ok(None);
+            );
+            let ty = self.params_type(meta, &key.usage(), needs)?;
+            return Ok(ty.map(|ty| Params {
+                ty,
+                settings: Settings::default(),
+            }));
         }
-        if meta.input.peek(token::Paren) {
-            // Reserved for the nested form `create(params = .., host = "files", ..)`.
-            let group: TokenTree = meta.input.parse()?;
+        let nested = self.nested(meta, key)?;
+        if let Some(ty) = nested.params {
+            return Ok(Some(Params {
+                ty,
+                settings: nested.settings,
+            }));
+        }
+        let params_written = nested
+            .declared
+            .iter()
+            .any(|(setting, _)| *setting == Setting::Params);
+        if !params_written && !nested.incomplete {
             self.errors.push(Error::new_spanned(
-                group,
+                &meta.path,
                 format!(
-                    "`{}(...)` is not supported; expected `{}`",
+                    "`{}(...)` needs its parameters type: `{}`",
                     key.name(),
-                    key.usage()
+                    Setting::Params.usage(key)
                 ),
             ));
+        }
+        Ok(None)
+    }
+
+    /// `= Type`, after a key given its parameters type this way; `needs` is the message for a
+    /// key without one.
+    fn params_type(
+        &mut self,
+        meta: &ParseNestedMeta,
+        usage: &str,
+        needs: String,
+    ) -> syn::Result<Option<Type>> {
+        if !meta.input.peek(Token![=]) {
+            self.errors.push(meta.error(needs));
+            skip_value(meta.input)?;
             return Ok(None);
         }
-        self.errors.push(meta.error(needs_type()));
+        let eq: Token![=] = meta.input.parse()?;
+        let value = take_value(meta.input)?;
+        if value.is_empty() {
+            self.errors.push(Error::new(eq.span, needs));
+            return Ok(None);
+        }
+        let name = display_path(&meta.path);
+        if let Some(ty) = self.value::<Type>(value.clone(), &name) {
+            return Ok(Some(ty));
+        }
+        self.errors.push(Error::new_spanned(
+            value,
+            format!("expected a type: `{usage}`"),
+        ));
         Ok(None)
+    }
+
+    /// The parentheses of `op(...)`: its settings, each checked against what `op` takes.
+    fn nested(&mut self, meta: &ParseNestedMeta, op: Key) -> syn::Result<Nested> {
+        let mut nested = Nested::default();
+        let empty = meta
+            .input
+            .cursor()
+            .group(Delimiter::Parenthesis)
+            .is_some_and(|(inside, _, _)| inside.eof());
+        if empty {
+            // `retrieve()` is `retrieve`; `create()` is reported as lacking `params` by the caller.
+            meta.input.parse::<TokenTree>()?;
+        } else {
+            meta.parse_nested_meta(|setting| self.setting(&setting, op, &mut nested))?;
+        }
+        Ok(nested)
+    }
+
+    /// One `setting = value` inside `op(...)`. Returns `Err` only when the rest of the attribute
+    /// cannot be read, like [`Attrs::parse_entry`].
+    fn setting(&mut self, meta: &ParseNestedMeta, op: Key, nested: &mut Nested) -> syn::Result<()> {
+        let takes: Vec<&str> = op.settings().into_iter().map(Setting::name).collect();
+        let found = meta
+            .path
+            .get_ident()
+            .and_then(|ident| Setting::from_ident(ident).map(|setting| (setting, ident.clone())));
+        let Some((setting, keyword)) = found else {
+            nested.incomplete = true;
+            let expected = match takes.as_slice() {
+                [only] => format!("`{only}`"),
+                _ => format!("one of {}", listing(&takes, ", ")),
+            };
+            self.errors.push(Error::new_spanned(
+                &meta.path,
+                format!(
+                    "unknown key `{}` in `{}(...)`; expected {expected}",
+                    display_path(&meta.path),
+                    op.name(),
+                ),
+            ));
+            return skip_value(meta.input);
+        };
+        let name = setting.name();
+
+        if !setting.applies_to(op) {
+            let ops: Vec<&str> = Key::ALL
+                .into_iter()
+                .filter(|key| setting.applies_to(*key))
+                .map(Key::name)
+                .collect();
+            self.errors.push(Error::new(
+                keyword.span(),
+                format!(
+                    "`{name}` applies only to {}; expected only {} in `{}(...)`",
+                    listing(&ops, " and "),
+                    listing(&takes, " and "),
+                    op.name(),
+                ),
+            ));
+            return skip_value(meta.input);
+        }
+
+        if let Some((_, first)) = nested.declared.iter().find(|(seen, _)| *seen == setting) {
+            let first = first.span();
+            self.errors.push(Error::new(
+                keyword.span(),
+                format!(
+                    "duplicate `{name}` in `{}(...)`; expected it once",
+                    op.name()
+                ),
+            ));
+            self.errors
+                .push(Error::new(first, format!("`{name}` first defined here")));
+            return skip_value(meta.input);
+        }
+        nested.declared.push((setting, keyword));
+
+        let usage = setting.usage(op);
+        match setting {
+            Setting::Params => {
+                let needs = format!("`{name}` needs a value; expected `{usage}`");
+                nested.params = self.params_type(meta, &usage, needs)?;
+            }
+            Setting::Host => nested.settings.host = self.choice(meta, &usage)?,
+            Setting::Encoding => nested.settings.encoding = self.choice(meta, &usage)?,
+        }
+        nested.incomplete |= mem::take(&mut self.swallowed);
+        Ok(())
+    }
+
+    /// `setting = "keyword"`, one of the keywords of `T`.
+    fn choice<T: Choice>(&mut self, meta: &ParseNestedMeta, usage: &str) -> syn::Result<Option<T>> {
+        let name = T::SETTING.name();
+        let Some(lit) = self.string(meta, name, usage)? else {
+            return Ok(None);
+        };
+        let value = lit.value();
+        if let Some(choice) = T::ALL.iter().copied().find(|choice| choice.name() == value) {
+            return Ok(Some(choice));
+        }
+        let choices: Vec<String> = T::ALL
+            .iter()
+            .map(|choice| format!("\"{}\"", choice.name()))
+            .collect();
+        let choices: Vec<&str> = choices.iter().map(String::as_str).collect();
+        self.errors.push(Error::new(
+            lit.span(),
+            format!(
+                "`{name}` must be {}; found {value:?}",
+                listing(&choices, " or ")
+            ),
+        ));
+        Ok(None)
+    }
+}
+
+/// The settings of an example `create(...)` that shows `setting` in place.
+fn example_settings(setting: Setting) -> String {
+    let params = Setting::Params.usage(Key::Create);
+    match setting {
+        Setting::Params => params,
+        Setting::Host | Setting::Encoding => {
+            format!("{params}, {}", setting.usage(Key::Create))
+        }
+    }
+}
+
+/// The items in backticks, separated by `, ` and by `last` before the last one:
+/// `` `a`, `b` and `c` `` with `" and "`.
+fn listing(items: &[&str], last: &str) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
+    match quoted.split_last() {
+        Some((final_item, init)) if !init.is_empty() => {
+            format!("{}{last}{final_item}", init.join(", "))
+        }
+        _ => quoted.join(", "),
     }
 }
 
@@ -457,7 +755,7 @@ mod tests {
             Some("/v1/file_links")
         );
         assert_eq!(attrs.prefix.map(|lit| lit.value()).as_deref(), Some("link"));
-        assert!(attrs.ops.retrieve && attrs.ops.delete);
+        assert!(attrs.ops.retrieve.is_some() && attrs.ops.delete.is_some());
         let list = attrs
             .ops
             .list
@@ -483,7 +781,9 @@ mod tests {
                 "`create` needs its parameters type: `create = CreateParams`",
             ]
         );
-        assert!(attrs.prefix.is_some() && attrs.ops.delete && attrs.ops.retrieve);
+        assert!(
+            attrs.prefix.is_some() && attrs.ops.delete.is_some() && attrs.ops.retrieve.is_some()
+        );
         assert!(attrs.incomplete);
         Ok(())
     }
@@ -524,6 +824,180 @@ mod tests {
         assert!(attrs.ops.create.is_some());
         let attrs = parse(quote::quote! { #[stripe] })?;
         assert!(attrs.incomplete);
+        Ok(())
+    }
+
+    #[test]
+    fn settings_are_listed_once_each_and_apply_where_documented() {
+        let mut names: Vec<&str> = Setting::ALL.iter().map(|setting| setting.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Setting::ALL.len());
+        let takes =
+            |key: Key| -> Vec<&str> { key.settings().into_iter().map(Setting::name).collect() };
+        assert_eq!(takes(Key::Create), ["params", "host", "encoding"]);
+        assert_eq!(takes(Key::Update), ["params", "host", "encoding"]);
+        assert_eq!(takes(Key::List), ["params", "host"]);
+        assert_eq!(takes(Key::Retrieve), ["host"]);
+        assert_eq!(takes(Key::Delete), ["host"]);
+        for key in [Key::Object, Key::Path, Key::Prefix] {
+            assert!(takes(key).is_empty(), "{key:?}");
+        }
+        let names = |all: &[&str]| all.join(" ");
+        let hosts: Vec<&str> = Host::ALL.iter().map(|host| host.name()).collect();
+        let encodings: Vec<&str> = Encoding::ALL.iter().map(|e| e.name()).collect();
+        assert_eq!(names(&hosts), "api files");
+        assert_eq!(names(&encodings), "form multipart");
+    }
+
+    #[test]
+    fn listings() {
+        assert_eq!(listing(&[], " and "), "");
+        assert_eq!(listing(&["a"], " and "), "`a`");
+        assert_eq!(listing(&["a", "b"], " or "), "`a` or `b`");
+        assert_eq!(listing(&["a", "b", "c"], " and "), "`a`, `b` and `c`");
+        assert_eq!(listing(&["a", "b", "c"], ", "), "`a`, `b`, `c`");
+    }
+
+    #[test]
+    fn reads_the_nested_form() -> syn::Result<()> {
+        let attrs = parse(quote::quote! {
+            #[stripe(
+                create(params = CreateFile, host = "files", encoding = "multipart"),
+                retrieve(host = "api"),
+                update(encoding = "form", params = a::Update<'static, u8>,),
+                delete(),
+                list(params = List<A, B>, host = "files"),
+            )]
+        })?;
+        assert!(attrs.errors.is_empty(), "{:?}", messages(&attrs));
+        let files = Some(Host::Files);
+        let create = attrs.ops.create.as_ref().map(|op| op.settings);
+        assert_eq!(
+            create,
+            Some(Settings {
+                host: files,
+                encoding: Some(Encoding::Multipart)
+            })
+        );
+        let retrieve = attrs.ops.retrieve;
+        assert_eq!(retrieve.and_then(|op| op.host), Some(Host::Api));
+        let update = attrs.ops.update.as_ref().map(|op| op.settings);
+        assert_eq!(update.and_then(|op| op.encoding), Some(Encoding::Form));
+        assert_eq!(update.and_then(|op| op.host), None);
+        assert_eq!(attrs.ops.delete, Some(Settings::default()));
+        let list = attrs.ops.list.as_ref();
+        assert_eq!(list.and_then(|op| op.settings.host), files);
+        let list = list.map(|op| op.ty.to_token_stream().to_string());
+        assert_eq!(list.as_deref(), Some("List < A , B >"));
+        assert!(!attrs.incomplete);
+        Ok(())
+    }
+
+    #[test]
+    fn reports_nested_mistakes_and_reads_on() -> syn::Result<()> {
+        let attrs = parse(quote::quote! {
+            #[stripe(
+                create(params = CreateFile, hots = "files", host = "filez"),
+                update(params = U, encoding = multipart, encoding = "form"),
+                retrieve(params = P, encoding = "form", host = "files"),
+                list(host = "files"),
+                delete(host),
+                prefix = "file",
+            )]
+        })?;
+        assert_eq!(
+            messages(&attrs),
+            [
+                "unknown key `hots` in `create(...)`; expected one of `params`, `host`, \
+                 `encoding`",
+                "`host` must be `\"api\"` or `\"files\"`; found \"filez\"",
+                "expected a string literal: `encoding = \"multipart\"`",
+                "duplicate `encoding` in `update(...)`; expected it once",
+                "`encoding` first defined here",
+                "`params` applies only to `create`, `update` and `list`; expected only `host` \
+                 in `retrieve(...)`",
+                "`encoding` applies only to `create` and `update`; expected only `host` in \
+                 `retrieve(...)`",
+                "`list(...)` needs its parameters type: `params = ListParams`",
+                "`host` needs a value; expected `host = \"files\"`",
+            ]
+        );
+        // The operations whose parameters type parsed are declared, for the fallback.
+        assert!(attrs.ops.create.is_some() && attrs.ops.update.is_some());
+        assert!(attrs.ops.list.is_none());
+        assert_eq!(attrs.ops.retrieve.and_then(|op| op.host), Some(Host::Files));
+        assert!(attrs.ops.delete.is_some() && attrs.prefix.is_some());
+        // Nested mistakes hide no top-level key.
+        assert!(!attrs.incomplete);
+        Ok(())
+    }
+
+    #[test]
+    fn a_misspelt_params_is_not_also_missing() -> syn::Result<()> {
+        let attrs = parse(quote::quote! { #[stripe(create(parms = P), update(params = 5))] })?;
+        assert_eq!(
+            messages(&attrs),
+            [
+                "unknown key `parms` in `create(...)`; expected one of `params`, `host`, \
+                 `encoding`",
+                "expected a type: `params = UpdateParams`",
+            ]
+        );
+        let attrs =
+            parse(quote::quote! { #[stripe(create(host = "files" params = P), retrieve)] })?;
+        assert_eq!(messages(&attrs), ["expected `,` after the value of `host`"]);
+        assert!(attrs.ops.retrieve.is_some() && !attrs.incomplete);
+        let attrs = parse(quote::quote! { #[stripe(create(), retrieve(hots = "files"))] })?;
+        assert_eq!(
+            messages(&attrs),
+            [
+                "`create(...)` needs its parameters type: `params = CreateParams`",
+                "unknown key `hots` in `retrieve(...)`; expected `host`",
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn both_forms_of_one_operation_are_listed_twice() -> syn::Result<()> {
+        let attrs =
+            parse(quote::quote! { #[stripe(create = P, create(params = P, host = "files"))] })?;
+        assert_eq!(
+            messages(&attrs),
+            [
+                "operation `create` is listed twice; expected it once",
+                "`create` first listed here",
+            ]
+        );
+        assert_eq!(
+            attrs.ops.create.map(|op| op.settings),
+            Some(Settings::default())
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_setting_outside_an_operation_says_where_it_goes() -> syn::Result<()> {
+        let attrs =
+            parse(quote::quote! { #[stripe(create = P, host = "files", encoding = "multipart")] })?;
+        assert_eq!(
+            messages(&attrs),
+            [
+                "unknown stripe attribute `host`; expected it inside an operation, like \
+                 `create(params = CreateParams, host = \"files\")`",
+                "unknown stripe attribute `encoding`; expected it inside an operation, like \
+                 `create(params = CreateParams, encoding = \"multipart\")`",
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_broken_nested_attribute_stops_reading() -> syn::Result<()> {
+        let attrs = parse(quote::quote! { #[stripe(create(params = P, "files"), retrieve)] })?;
+        assert_eq!(attrs.errors.len(), 1, "{:?}", messages(&attrs));
+        assert!(attrs.incomplete && attrs.ops.create.is_none());
         Ok(())
     }
 }

@@ -2,14 +2,15 @@
 //!
 //! Everything is named by full path, through `::resource_core` or `::core`, so user items called
 //! `Result`, `Option` or `resource_core` change nothing. The only behaviour is forwarding: each
-//! inherent method calls the provided method of its operation trait in resource-core.
+//! inherent method calls the provided method of its operation trait in resource-core, which reads
+//! the operation's `HOST` and `ENCODING` consts; the derive sets the ones the attribute wrote.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use syn::{LitStr, Type, Visibility};
 
 use crate::ast::{ID_FIELD, Resource};
-use crate::attr::Ops;
+use crate::attr::{Encoding, Host, Ops, Settings};
 
 pub(crate) fn derive(resource: &Resource) -> TokenStream {
     let Resource {
@@ -75,44 +76,91 @@ pub(crate) fn define_id(
     }
 }
 
-/// One impl per declared operation, setting its parameters type; the methods are provided.
+/// One impl per declared operation, setting its parameters type and the consts its settings
+/// wrote; the methods are provided.
 fn op_impls(ident: &Ident, ops: &Ops) -> TokenStream {
-    let with_params = |trait_name: &str, assoc: &str, ty: &Type| {
+    let op_impl = |trait_name: &str, params: Option<(&str, &Type)>, settings: &Settings| {
         let trait_name = Ident::new(trait_name, Span::call_site());
-        let assoc = Ident::new(assoc, Span::call_site());
+        let params = params.map(|(assoc, ty)| {
+            let assoc = Ident::new(assoc, Span::call_site());
+            quote!(type #assoc = #ty;)
+        });
+        let consts = settings_consts(settings);
         quote! {
             #[automatically_derived]
             #[allow(unused_qualifications)]
             impl ::resource_core::#trait_name for #ident {
-                type #assoc = #ty;
+                #params
+                #consts
             }
-        }
-    };
-    let flag = |trait_name: &str| {
-        let trait_name = Ident::new(trait_name, Span::call_site());
-        quote! {
-            #[automatically_derived]
-            #[allow(unused_qualifications)]
-            impl ::resource_core::#trait_name for #ident {}
         }
     };
     let mut tokens = TokenStream::new();
     if let Some(create) = &ops.create {
-        tokens.extend(with_params("Creatable", "CreateParams", &create.ty));
+        let params = Some(("CreateParams", &create.ty));
+        tokens.extend(op_impl("Creatable", params, &create.settings));
     }
-    if ops.retrieve {
-        tokens.extend(flag("Retrievable"));
+    if let Some(retrieve) = &ops.retrieve {
+        tokens.extend(op_impl("Retrievable", None, retrieve));
     }
     if let Some(update) = &ops.update {
-        tokens.extend(with_params("Updatable", "UpdateParams", &update.ty));
+        let params = Some(("UpdateParams", &update.ty));
+        tokens.extend(op_impl("Updatable", params, &update.settings));
     }
-    if ops.delete {
-        tokens.extend(flag("Deletable"));
+    if let Some(delete) = &ops.delete {
+        tokens.extend(op_impl("Deletable", None, delete));
     }
     if let Some(list) = &ops.list {
-        tokens.extend(with_params("Listable", "ListParams", &list.ty));
+        let params = Some(("ListParams", &list.ty));
+        tokens.extend(op_impl("Listable", params, &list.settings));
     }
     tokens
+}
+
+/// `const HOST` and `const ENCODING` for the settings that were written, explicit defaults
+/// included, so the declaration means what it says whatever the trait's default; a setting left
+/// out keeps the trait's default.
+fn settings_consts(settings: &Settings) -> TokenStream {
+    let host = settings.host.map(|host| {
+        let variant = Ident::new(
+            match host {
+                Host::Api => "Api",
+                Host::Files => "Files",
+            },
+            Span::call_site(),
+        );
+        quote!(const HOST: ::resource_core::Host = ::resource_core::Host::#variant;)
+    });
+    let encoding = settings.encoding.map(|encoding| {
+        let variant = Ident::new(
+            match encoding {
+                Encoding::Form => "Form",
+                Encoding::Multipart => "Multipart",
+            },
+            Span::call_site(),
+        );
+        quote!(const ENCODING: ::resource_core::Encoding = ::resource_core::Encoding::#variant;)
+    });
+    quote!(#host #encoding)
+}
+
+/// Where and how a request goes, for method docs, after the HTTP call: "on the files host, as
+/// `multipart/form-data`" with a leading space, or nothing for the defaults.
+fn settings_doc(settings: &Settings) -> String {
+    let host = match settings.host {
+        Some(Host::Files) => Some("on the files host"),
+        Some(Host::Api) | None => None,
+    };
+    let encoding = match settings.encoding {
+        Some(Encoding::Multipart) => Some("as `multipart/form-data`"),
+        Some(Encoding::Form) | None => None,
+    };
+    let parts: Vec<&str> = host.into_iter().chain(encoding).collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", parts.join(", "))
+    }
 }
 
 /// The `# Errors` section of every fallible method.
@@ -167,20 +215,24 @@ pub(crate) fn methods(id_type: &Ident, ops: &Ops, docs: &Docs) -> Vec<Method> {
     let mut methods = Vec::new();
     if let Some(create) = &ops.create {
         let ty = &create.ty;
+        let how = settings_doc(&create.settings);
         methods.push(Method {
             name: "create",
             trait_name: "Creatable",
-            doc: fallible(format!("Creates {object}: `POST {path}`.")),
+            doc: fallible(format!("Creates {object}: `POST {path}`{how}.")),
             args: vec![("params", quote!(&#ty))],
             output: result(quote!(Self)),
             must_use: None,
         });
     }
-    if ops.retrieve {
+    if let Some(retrieve) = &ops.retrieve {
+        let how = settings_doc(retrieve);
         methods.push(Method {
             name: "retrieve",
             trait_name: "Retrievable",
-            doc: fallible(format!("Retrieves {object} by id: `GET {path}/{{id}}`.")),
+            doc: fallible(format!(
+                "Retrieves {object} by id: `GET {path}/{{id}}`{how}."
+            )),
             args: vec![id_arg()],
             output: result(quote!(Self)),
             must_use: None,
@@ -190,7 +242,7 @@ pub(crate) fn methods(id_type: &Ident, ops: &Ops, docs: &Docs) -> Vec<Method> {
             trait_name: "Retrievable",
             doc: fallible(format!(
                 "Retrieves {object} by id with query parameters such as `expand`: \
-                 `GET {path}/{{id}}`."
+                 `GET {path}/{{id}}`{how}."
             )),
             args: vec![
                 id_arg(),
@@ -202,20 +254,22 @@ pub(crate) fn methods(id_type: &Ident, ops: &Ops, docs: &Docs) -> Vec<Method> {
     }
     if let Some(update) = &ops.update {
         let ty = &update.ty;
+        let how = settings_doc(&update.settings);
         methods.push(Method {
             name: "update",
             trait_name: "Updatable",
-            doc: fallible(format!("Updates {object}: `POST {path}/{{id}}`.")),
+            doc: fallible(format!("Updates {object}: `POST {path}/{{id}}`{how}.")),
             args: vec![id_arg(), ("params", quote!(&#ty))],
             output: result(quote!(Self)),
             must_use: None,
         });
     }
-    if ops.delete {
+    if let Some(delete) = &ops.delete {
+        let how = settings_doc(delete);
         methods.push(Method {
             name: "delete",
             trait_name: "Deletable",
-            doc: fallible(format!("Deletes {object}: `DELETE {path}/{{id}}`.")),
+            doc: fallible(format!("Deletes {object}: `DELETE {path}/{{id}}`{how}.")),
             args: vec![id_arg()],
             output: result(quote!(::resource_core::Deleted<#id_type>)),
             must_use: None,
@@ -223,10 +277,13 @@ pub(crate) fn methods(id_type: &Ident, ops: &Ops, docs: &Docs) -> Vec<Method> {
     }
     if let Some(list) = &ops.list {
         let ty = &list.ty;
+        let how = settings_doc(&list.settings);
         methods.push(Method {
             name: "list",
             trait_name: "Listable",
-            doc: fallible(format!("Lists one page of the collection: `GET {path}`.")),
+            doc: fallible(format!(
+                "Lists one page of the collection: `GET {path}`{how}."
+            )),
             args: vec![("params", quote!(&#ty))],
             output: result(quote!(::resource_core::List<Self>)),
             must_use: None,
@@ -236,7 +293,8 @@ pub(crate) fn methods(id_type: &Ident, ops: &Ops, docs: &Docs) -> Vec<Method> {
             trait_name: "Listable",
             doc: vec![
                 format!(
-                    " Iterates over every object of the collection, a page at a time: `GET {path}`."
+                    " Iterates over every object of the collection, a page at a time: \
+                     `GET {path}`{how}."
                 ),
                 String::new(),
                 " Pages forward with `starting_after`, or backwards when `params` set".to_owned(),
@@ -328,10 +386,11 @@ mod tests {
         let ops = Ops {
             create: Some(crate::attr::Params {
                 ty: syn::parse_quote!(CreateInvoice),
+                settings: Settings::default(),
             }),
-            retrieve: true,
+            retrieve: Some(Settings::default()),
             update: None,
-            delete: true,
+            delete: Some(Settings::default()),
             list: None,
         };
         let id = Ident::new("InvoiceId", Span::call_site());
@@ -364,5 +423,84 @@ mod tests {
                 .iter()
                 .all(|m| m.doc.iter().any(|line| line == " # Errors"))
         );
+    }
+
+    #[test]
+    fn settings_become_consts_and_docs() {
+        let files = Settings {
+            host: Some(Host::Files),
+            encoding: Some(Encoding::Multipart),
+        };
+        assert_eq!(
+            settings_consts(&files).to_string(),
+            quote! {
+                const HOST: ::resource_core::Host = ::resource_core::Host::Files;
+                const ENCODING: ::resource_core::Encoding = ::resource_core::Encoding::Multipart;
+            }
+            .to_string()
+        );
+        // Written defaults are emitted as written; left-out settings are not emitted at all.
+        let api = Settings {
+            host: Some(Host::Api),
+            encoding: None,
+        };
+        assert_eq!(
+            settings_consts(&api).to_string(),
+            quote!(
+                const HOST: ::resource_core::Host = ::resource_core::Host::Api;
+            )
+            .to_string()
+        );
+        assert!(settings_consts(&Settings::default()).is_empty());
+
+        assert_eq!(
+            settings_doc(&files),
+            " on the files host, as `multipart/form-data`"
+        );
+        assert_eq!(settings_doc(&api), "");
+        let multipart = Settings {
+            host: None,
+            encoding: Some(Encoding::Multipart),
+        };
+        assert_eq!(settings_doc(&multipart), " as `multipart/form-data`");
+
+        let ops = Ops {
+            create: Some(crate::attr::Params {
+                ty: syn::parse_quote!(CreateFile),
+                settings: files,
+            }),
+            list: Some(crate::attr::Params {
+                ty: syn::parse_quote!(ListFiles),
+                settings: Settings {
+                    host: Some(Host::Files),
+                    encoding: None,
+                },
+            }),
+            ..Ops::default()
+        };
+        let id = Ident::new("FileId", Span::call_site());
+        let methods = methods(&id, &ops, &Docs::new("file", "/v1/files"));
+        let firsts: Vec<&str> = methods
+            .iter()
+            .map(|m| m.doc.first().map_or("", String::as_str))
+            .collect();
+        assert_eq!(
+            firsts,
+            [
+                " Creates a `file`: `POST /v1/files` on the files host, as `multipart/form-data`.",
+                " Lists one page of the collection: `GET /v1/files` on the files host.",
+                " Iterates over every object of the collection, a page at a time: `GET /v1/files` \
+                 on the files host.",
+            ]
+        );
+        let impls = op_impls(&Ident::new("File", Span::call_site()), &ops).to_string();
+        assert!(impls.contains(
+            &quote!(impl ::resource_core::Creatable for File {
+                type CreateParams = CreateFile;
+                const HOST: ::resource_core::Host = ::resource_core::Host::Files;
+                const ENCODING: ::resource_core::Encoding = ::resource_core::Encoding::Multipart;
+            })
+            .to_string()
+        ));
     }
 }

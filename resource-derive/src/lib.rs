@@ -46,7 +46,52 @@
 //! | `list = ListFileLinks` | no | `Listable`, `FileLink::list(&client, &params)` (one page, a `List<FileLink>`) and `FileLink::paginate(&client, &params)` (every page, lazily) |
 //!
 //! The parameters types (`CreateFileLink`, ...) are any types that implement
-//! `serde::Serialize`; they are form-encoded by resource-core.
+//! `serde::Serialize`; resource-core form-encodes them unless the operation says
+//! `encoding = "multipart"`.
+//!
+//! ## Hosts and encodings
+//!
+//! Every operation also has a nested form, for an operation that goes to another of Stripe's
+//! hosts or sends its body another way. It declares the same methods as the short form:
+//!
+//! ```text
+//! #[stripe(
+//!     object = "file",
+//!     path = "/v1/files",
+//!     prefix = "file",
+//!     create(params = CreateFile, host = "files", encoding = "multipart"),
+//!     retrieve,
+//!     list = ListFiles,
+//! )]
+//! pub struct File { pub id: FileId, /* ... */ }
+//! ```
+//!
+//! | operation | short form | nested form |
+//! |---|---|---|
+//! | create | `create = P` | `create(params = P, host = "..", encoding = "..")` |
+//! | retrieve | `retrieve` | `retrieve(host = "..")` |
+//! | update | `update = P` | `update(params = P, host = "..", encoding = "..")` |
+//! | delete | `delete` | `delete(host = "..")` |
+//! | list | `list = P` | `list(params = P, host = "..")` |
+//!
+//! Settings come in any order, each at most once:
+//!
+//! | setting | taken by | values | default | generates |
+//! |---|---|---|---|---|
+//! | `params = P` | `create`, `update`, `list`, which require it | a type | none | the parameters type, as the short form does |
+//! | `host = "files"` | every operation | `"api"`, `"files"` | `"api"` | `const HOST: Host` in the operation's trait impl |
+//! | `encoding = "multipart"` | `create`, `update`: the others send no body | `"form"`, `"multipart"` | `"form"` | `const ENCODING: Encoding` in the operation's trait impl |
+//!
+//! - `"api"`: `https://api.stripe.com`, or the client's `base_url`.
+//! - `"files"`: the uploads host, `https://files.stripe.com`, or the client's `files_base_url`.
+//! - `"form"`: `application/x-www-form-urlencoded`, Stripe's default.
+//! - `"multipart"`: `multipart/form-data`, for uploads: the parameters may hold an `Upload`.
+//!
+//! A setting that is written is generated, even when it is the default (`host = "api"`), so
+//! the declaration means what it says; a setting left out keeps the trait's default. `create =
+//! P` and `create(params = P)` are the same declaration, and an operation may be declared only
+//! once in either form. The methods' docs name the host and encoding when they are not the
+//! defaults: "Creates a `file`: `POST /v1/files` on the files host, as `multipart/form-data`."
 //!
 //! # Rules
 //!
@@ -66,7 +111,10 @@
 //!
 //! - the id newtype `V struct FileLinkId`, through `resource_core`'s `define_id!`;
 //! - `impl StripeResource for FileLink` (`Id`, `OBJECT`, `PATH`, `id()`);
-//! - one impl per declared operation trait, setting its parameters type;
+//! - one impl per declared operation trait, setting its parameters type and the `HOST` and
+//!   `ENCODING` consts its nested form wrote, such as
+//!   `impl Creatable for File { type CreateParams = CreateFile; const HOST: Host = Host::Files;
+//!   const ENCODING: Encoding = Encoding::Multipart; }`;
 //! - an inherent `impl FileLink` whose methods, of visibility `V`, forward to the trait
 //!   methods, so callers need not import the traits.
 //!

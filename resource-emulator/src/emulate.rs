@@ -89,6 +89,9 @@ pub trait Emulate: StripeResource + Serialize + 'static {
     }
 }
 
+/// A create a hook asked for: the collection path and the form pairs.
+pub(crate) type LaterCreate = (String, Vec<(String, String)>);
+
 /// What the emulator knows of an uploaded file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UploadInfo<'a> {
@@ -105,7 +108,7 @@ pub struct UploadInfo<'a> {
 pub struct Context<'a> {
     pub(crate) engine: &'a Engine,
     pub(crate) now: i64,
-    pub(crate) later: RefCell<Vec<(String, Vec<(String, String)>)>>,
+    pub(crate) later: RefCell<Vec<LaterCreate>>,
 }
 
 impl<'a> Context<'a> {

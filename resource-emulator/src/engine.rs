@@ -9,7 +9,7 @@ use resource_core::RangeQuery;
 use serde_json::{Value, json};
 
 use crate::decode::{field_names, parse_form};
-use crate::emulate::{Context, Decoder, Emulate, Object, Routes, UploadInfo};
+use crate::emulate::{Context, Decoder, Emulate, LaterCreate, Object, Routes, UploadInfo};
 use crate::multipart::{self, Field};
 use crate::rejection::Rejection;
 
@@ -468,10 +468,7 @@ impl Engine {
 
     /// Runs `f` with a hook context over the current state; returns its result and the creates
     /// the hooks asked for.
-    fn with_context<T>(
-        &self,
-        f: impl FnOnce(&Context<'_>) -> T,
-    ) -> (T, Vec<(String, Vec<(String, String)>)>) {
+    fn with_context<T>(&self, f: impl FnOnce(&Context<'_>) -> T) -> (T, Vec<LaterCreate>) {
         let context = Context {
             engine: self,
             now: self.now(),

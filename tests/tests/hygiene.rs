@@ -23,6 +23,8 @@ mod shadowed {
     struct Paginator;
     struct Deleted;
     struct RetrieveParams;
+    struct Host;
+    struct Encoding;
     struct Self_;
     trait Clone {}
     trait Default {}
@@ -78,6 +80,20 @@ mod shadowed {
         pub name: ::std::string::String,
     }
 
+    /// The nested form, every operation with settings, some on the files host.
+    #[derive(::serde::Deserialize, ::resource_core::StripeResource)]
+    #[stripe(object = "document", path = "/v1/documents", prefix = "doc")]
+    #[stripe(
+        create(params = CreateWidget, host = "files", encoding = "multipart"),
+        retrieve(host = "files"),
+        update(encoding = "form", params = UpdateWidget),
+        delete(host = "api"),
+        list(params = ListWidgets, host = "files"),
+    )]
+    pub struct Document {
+        pub id: DocumentId,
+    }
+
     // Every generated method, by type: this fails to compile if a signature changes.
     pub fn methods() {
         use ::resource_core::{Client, Deleted, Error, List, Paginator, RetrieveParams};
@@ -89,6 +105,13 @@ mod shadowed {
         let _: fn(&Client, &WidgetId) -> Res<Deleted<WidgetId>> = Widget::delete;
         let _: fn(&Client, &ListWidgets) -> Res<List<Widget>> = Widget::list;
         let _: fn(&Client, &ListWidgets) -> Paginator<Widget> = Widget::paginate;
+        let _: fn(&Client, &CreateWidget) -> Res<Document> = Document::create;
+        let _: fn(&Client, &DocumentId) -> Res<Document> = Document::retrieve;
+        let _: fn(&Client, &DocumentId, &RetrieveParams) -> Res<Document> = Document::retrieve_with;
+        let _: fn(&Client, &DocumentId, &UpdateWidget) -> Res<Document> = Document::update;
+        let _: fn(&Client, &DocumentId) -> Res<Deleted<DocumentId>> = Document::delete;
+        let _: fn(&Client, &ListWidgets) -> Res<List<Document>> = Document::list;
+        let _: fn(&Client, &ListWidgets) -> Paginator<Document> = Document::paginate;
     }
 }
 
@@ -102,9 +125,10 @@ mod minimal {
 }
 
 use resource_core::{
-    Creatable, Deletable, ErrorKind, Listable, ResourceId, Retrievable, StripeResource, Updatable,
+    Creatable, Deletable, Encoding, ErrorKind, Host, Listable, ResourceId, Retrievable,
+    StripeResource, Updatable,
 };
-use shadowed::{CreateWidget, ListWidgets, UpdateWidget, Widget, WidgetId};
+use shadowed::{CreateWidget, Document, ListWidgets, UpdateWidget, Widget, WidgetId};
 
 #[test]
 fn constants_come_from_the_attribute() {
@@ -128,6 +152,24 @@ fn operation_traits_have_the_declared_params() {
     fn flags<T: Retrievable + Deletable>() {}
     params::<Widget, CreateWidget, UpdateWidget, ListWidgets>();
     flags::<Widget>();
+    params::<Document, CreateWidget, UpdateWidget, ListWidgets>();
+    flags::<Document>();
+}
+
+#[test]
+fn operation_consts_come_from_the_nested_form() {
+    // The short form keeps every trait default.
+    assert_eq!(<Widget as Creatable>::HOST, Host::Api);
+    assert_eq!(<Widget as Creatable>::ENCODING, Encoding::Form);
+    assert_eq!(<Widget as Listable>::HOST, Host::Api);
+
+    assert_eq!(<Document as Creatable>::HOST, Host::Files);
+    assert_eq!(<Document as Creatable>::ENCODING, Encoding::Multipart);
+    assert_eq!(<Document as Retrievable>::HOST, Host::Files);
+    assert_eq!(<Document as Updatable>::HOST, Host::Api);
+    assert_eq!(<Document as Updatable>::ENCODING, Encoding::Form);
+    assert_eq!(<Document as Deletable>::HOST, Host::Api);
+    assert_eq!(<Document as Listable>::HOST, Host::Files);
 }
 
 #[test]

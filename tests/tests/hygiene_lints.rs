@@ -1,7 +1,7 @@
 //! `#[derive(StripeResource)]` output is warning-free under the strictest lints a user may set.
 #![deny(warnings, unused_qualifications, missing_docs, clippy::pedantic)]
 
-use resource_core::{Client, StripeResource};
+use resource_core::{Client, Creatable, Encoding, Host, Listable, StripeResource, Updatable};
 
 /// Parameters to create a widget.
 #[derive(Debug, serde::Serialize)]
@@ -29,9 +29,51 @@ struct Gadget {
     id: GadgetId,
 }
 
+/// Parameters to upload a document.
+#[derive(Debug, serde::Serialize)]
+pub struct CreateDocument {
+    /// The document's name.
+    pub name: String,
+}
+
+/// Parameters to change a document.
+#[derive(Debug, serde::Serialize)]
+pub struct UpdateDocument {
+    /// The document's new name.
+    pub name: Option<String>,
+}
+
+/// Parameters to list documents.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct ListDocuments {
+    /// The page size.
+    pub limit: Option<u8>,
+}
+
+/// A document: every operation in the nested form, some on the files host.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, StripeResource)]
+#[stripe(
+    object = "document",
+    path = "/v1/documents",
+    prefix = "doc",
+    create(params = CreateDocument, host = "files", encoding = "multipart"),
+    retrieve(host = "files"),
+    update(params = UpdateDocument, host = "api", encoding = "form"),
+    delete(host = "api"),
+    list(params = ListDocuments, host = "files"),
+)]
+pub struct Document {
+    /// Its id.
+    pub id: DocumentId,
+}
+
 #[test]
 fn constants() {
     assert_eq!(<Widget as StripeResource>::OBJECT, "widget");
     assert_eq!(<Gadget as StripeResource>::PATH, "/v1/gadgets");
     let _: fn(&Client, &GadgetId) -> Result<Gadget, resource_core::Error> = Gadget::retrieve;
+    assert_eq!(<Document as Creatable>::HOST, Host::Files);
+    assert_eq!(<Document as Creatable>::ENCODING, Encoding::Multipart);
+    assert_eq!(<Document as Updatable>::ENCODING, Encoding::Form);
+    assert_eq!(<Document as Listable>::HOST, Host::Files);
 }

@@ -265,7 +265,7 @@ fn the_declaration_drives_the_emulator_too() {
         },
     )
     .unwrap();
-    assert_eq!(by_email.data, [bob.clone()]);
+    assert_eq!(by_email.data, std::slice::from_ref(&bob));
     let everyone: Vec<CustomerId> = Customer::paginate(
         &client,
         &ListCustomers {

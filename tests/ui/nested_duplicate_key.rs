@@ -1,0 +1,19 @@
+use resource_core::StripeResource;
+use serde::Deserialize;
+
+pub struct CreateFile;
+
+#[derive(Deserialize, StripeResource)]
+#[stripe(
+    object = "file",
+    path = "/v1/files",
+    prefix = "file",
+    create(params = CreateFile, host = "files", encoding = "multipart", host = "api"),
+)]
+pub struct File {
+    pub id: FileId,
+}
+
+fn main() {
+    let _ = File::create;
+}
