@@ -102,7 +102,10 @@ fn create_retrieve_and_expand() {
             FilePurpose::DisputeEvidence
         );
         let stored = File::retrieve(client, &file.id).unwrap();
-        assert_eq!((&stored.id, &stored.filename, stored.size), (&file.id, &file.filename, 8));
+        assert_eq!(
+            (&stored.id, &stored.filename, stored.size),
+            (&file.id, &file.filename, 8)
+        );
         let links = stored.links.unwrap();
         assert_eq!(links.data.len(), 2, "a file lists its links");
         assert!(links.data.iter().all(|l| l.file.id() == file.id.as_str()));
