@@ -46,4 +46,14 @@ await assert.rejects(stripe.fileLinks.create({ file: fileId, bogus: '1' }), (e) 
   assert.equal(e.param, 'bogus');
   return true;
 });
-console.log('stripe-node: create, retrieve, expand, update, list, auto-paginate, 404 / expired / unknown parameter errors: ok');
+const uploaded = await stripe.files.create({
+  purpose: 'dispute_evidence',
+  file: { data: Buffer.from('%PDF-1.4 uploaded by stripe-node'), name: 'evidence.pdf', type: 'application/pdf' },
+  file_link_data: { create: true },
+});
+assert.equal(uploaded.object, 'file');
+const downloaded = await fetch(uploaded.links.data[0].url);
+assert.equal(downloaded.status, 200);
+assert.equal(downloaded.headers.get('content-type'), 'application/pdf');
+assert.equal(await downloaded.text(), '%PDF-1.4 uploaded by stripe-node');
+console.log('stripe-node: upload with a link and download through it, create, retrieve, expand, update, list, auto-paginate, 404 / expired / unknown parameter errors: ok');

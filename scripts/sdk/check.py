@@ -8,7 +8,7 @@ import time
 import stripe
 
 base, file_id = sys.argv[1], sys.argv[2]
-client = stripe.StripeClient("sk_test_sdk_check", base_addresses={"api": base}, max_network_retries=0)
+client = stripe.StripeClient("sk_test_sdk_check", base_addresses={"api": base, "files": base}, max_network_retries=0)
 links = client.v1.file_links
 
 created = links.create({"file": file_id, "expires_at": int(time.time()) + 3600, "metadata": {"order_id": "6735"}})
@@ -58,5 +58,21 @@ try:
 except stripe.AuthenticationError as e:
     assert e.http_status == 401, e
 
-print("stripe-python %s: create, retrieve, expand, update, list, auto-paginate (both ways), "
+# An upload through the SDK's own multipart code, with a link in the same call; then the link's
+# URL serves the bytes back.
+import tempfile
+import urllib.request
+
+with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+    pdf.write(b"%PDF-1.4 uploaded by stripe-python")
+    pdf.flush()
+    with open(pdf.name, "rb") as f:
+        uploaded = client.v1.files.create({"purpose": "dispute_evidence", "file": f,
+                                           "file_link_data": {"create": True, "metadata": {"via": "python"}}})
+assert uploaded.object == "file" and uploaded.size == 34, uploaded
+link_url = uploaded.links.data[0].url
+with urllib.request.urlopen(link_url) as response:
+    assert response.read() == b"%PDF-1.4 uploaded by stripe-python"
+
+print("stripe-python %s: upload with a link and download through it, create, retrieve, expand, update, list, auto-paginate (both ways), "
       "404 / expired / unknown parameter / auth errors: ok" % stripe.VERSION)
