@@ -70,4 +70,44 @@ mod tests {
             "application/pdf X-Injected: 1"
         );
     }
+
+    /// The file is read from its source while sending: the body holds only the part headers.
+    #[test]
+    fn a_file_is_streamed_not_copied_into_the_body() {
+        #[derive(serde::Serialize)]
+        struct Params {
+            purpose: &'static str,
+            file: crate::Upload,
+        }
+        let path =
+            std::env::temp_dir().join(format!("multipart-stream-{}.bin", std::process::id()));
+        std::fs::write(&path, vec![7u8; 1 << 20]).unwrap();
+        let (body, content_type) = encode(&Params {
+            purpose: "dispute_evidence",
+            file: crate::Upload::from_path(&path),
+        })
+        .unwrap();
+        assert!(content_type.starts_with("multipart/form-data; boundary="));
+        assert_eq!(body.as_bytes(), None, "not one in-memory buffer");
+        let total = body.len().unwrap();
+        assert!(total > 1 << 20 && total < (1 << 20) + 512, "{total}");
+        let mut streamed = Vec::new();
+        std::io::Read::read_to_end(&mut body.reader().unwrap(), &mut streamed).unwrap();
+        assert_eq!(streamed.len() as u64, total);
+        assert!(body.is_replayable(), "a path is opened again on a retry");
+        let mut again = Vec::new();
+        std::io::Read::read_to_end(&mut body.reader().unwrap(), &mut again).unwrap();
+        assert_eq!(again, streamed);
+        std::fs::remove_file(&path).unwrap();
+
+        let piped = crate::Upload::from_reader("a.csv", std::io::Cursor::new(b"x".to_vec()));
+        let (body, _) = encode(&Params {
+            purpose: "dispute_evidence",
+            file: piped,
+        })
+        .unwrap();
+        assert!(!body.is_replayable() && body.len().is_none());
+        assert!(body.to_vec().is_ok());
+        assert!(body.to_vec().is_err(), "a reader can be read once");
+    }
 }
