@@ -791,54 +791,8 @@ impl EnvelopeSpec {
 /// One raw form pair.
 pub type Pair = (String, String);
 
-/// Decodes a form or query string the way a server does (split on `&` then the first `=`, `+` is
-/// a space, `%XX` a byte), refusing anything the encoder must not produce: a byte outside
-/// `A-Z a-z 0-9 - _ . ~ [ ] + %` inside a key or value, a `%` without two uppercase hex digits,
-/// a pair without `=`, or bytes that are not UTF-8 once decoded.
-///
-/// # Errors
-///
-/// What was refused, in words.
-pub fn strict_decode(encoded: &str) -> Result<Vec<Pair>, String> {
-    if encoded.is_empty() {
-        return Ok(Vec::new());
-    }
-    encoded
-        .split('&')
-        .map(|pair| {
-            let (key, value) = pair
-                .split_once('=')
-                .ok_or_else(|| format!("pair without `=`: {pair:?}"))?;
-            Ok((unescape(key)?, unescape(value)?))
-        })
-        .collect()
-}
-
-fn unescape(text: &str) -> Result<String, String> {
-    fn hex(digit: u8) -> Option<u8> {
-        match digit {
-            b'0'..=b'9' => Some(digit - b'0'),
-            b'A'..=b'F' => Some(digit - b'A' + 10),
-            _ => None,
-        }
-    }
-    let mut bytes = Vec::with_capacity(text.len());
-    let mut input = text.bytes();
-    while let Some(byte) = input.next() {
-        match byte {
-            b'+' => bytes.push(b' '),
-            b'%' => match (input.next().and_then(hex), input.next().and_then(hex)) {
-                (Some(high), Some(low)) => bytes.push(high << 4 | low),
-                _ => return Err(format!("bad escape in {text:?}")),
-            },
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'[' | b']' => {
-                bytes.push(byte);
-            }
-            _ => return Err(format!("byte {byte:#04x} sent unescaped in {text:?}")),
-        }
-    }
-    String::from_utf8(bytes).map_err(|error| format!("not UTF-8 after decoding: {error}"))
-}
+/// The strict form decoder of the tests crate, shared with the property test.
+pub use tests::strict_decode;
 
 /// Whether every byte of an encoded form is one the encoder may emit:
 /// `A-Z a-z 0-9 - _ . ~ [ ] + % = &`.

@@ -211,6 +211,56 @@ pub fn decode_form(encoded: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Decodes a form/query string into raw pairs, strictly: it refuses anything the encoder must
+/// not produce (shared by the property test and the fuzz targets):
+/// a byte outside `A-Z a-z 0-9 - _ . ~ [ ] + % = &`, a `%` not followed by two uppercase hex
+/// digits, a pair without `=`, or bytes that are not UTF-8 once decoded.
+pub fn strict_decode(encoded: &str) -> Result<Vec<(String, String)>, String> {
+    if encoded.is_empty() {
+        return Ok(Vec::new());
+    }
+    encoded
+        .split('&')
+        .map(|pair| {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("pair without `=`: {pair:?}"))?;
+            Ok((unescape(key)?, unescape(value)?))
+        })
+        .collect()
+}
+
+fn unescape(text: &str) -> Result<String, String> {
+    fn hex(digit: u8) -> Option<u8> {
+        match digit {
+            b'0'..=b'9' => Some(digit - b'0'),
+            b'A'..=b'F' => Some(digit - b'A' + 10),
+            _ => None,
+        }
+    }
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut input = text.bytes();
+    while let Some(byte) = input.next() {
+        match byte {
+            b'+' => bytes.push(b' '),
+            b'%' => {
+                let (high, low) = (input.next(), input.next());
+                match (high.and_then(hex), low.and_then(hex)) {
+                    (Some(high), Some(low)) => bytes.push(high << 4 | low),
+                    _ => return Err(format!("bad escape in {text:?}")),
+                }
+            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'[' | b']' => {
+                bytes.push(byte);
+            }
+            _ => {
+                return Err(format!("byte {byte:#04x} sent unescaped in {text:?}"));
+            }
+        }
+    }
+    String::from_utf8(bytes).map_err(|error| format!("not UTF-8 after decoding: {error}"))
+}
+
 /// Percent-decodes; `plus_is_space` for form encoding (not for paths).
 pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
     let bytes = text.as_bytes();

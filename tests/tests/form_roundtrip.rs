@@ -23,55 +23,7 @@ use proptest::prelude::*;
 use resource_core::form::{self, Pair};
 use resource_core::{ExpiresAt, Metadata};
 use serde::Serialize;
-
-/// Decodes a form/query string into raw pairs, refusing anything the encoder must not produce:
-/// a byte outside `A-Z a-z 0-9 - _ . ~ [ ] + % = &`, a `%` not followed by two uppercase hex
-/// digits, a pair without `=`, or bytes that are not UTF-8 once decoded.
-fn strict_decode(encoded: &str) -> Result<Vec<Pair>, String> {
-    if encoded.is_empty() {
-        return Ok(Vec::new());
-    }
-    encoded
-        .split('&')
-        .map(|pair| {
-            let (key, value) = pair
-                .split_once('=')
-                .ok_or_else(|| format!("pair without `=`: {pair:?}"))?;
-            Ok((unescape(key)?, unescape(value)?))
-        })
-        .collect()
-}
-
-fn unescape(text: &str) -> Result<String, String> {
-    fn hex(digit: u8) -> Option<u8> {
-        match digit {
-            b'0'..=b'9' => Some(digit - b'0'),
-            b'A'..=b'F' => Some(digit - b'A' + 10),
-            _ => None,
-        }
-    }
-    let mut bytes = Vec::with_capacity(text.len());
-    let mut input = text.bytes();
-    while let Some(byte) = input.next() {
-        match byte {
-            b'+' => bytes.push(b' '),
-            b'%' => {
-                let (high, low) = (input.next(), input.next());
-                match (high.and_then(hex), low.and_then(hex)) {
-                    (Some(high), Some(low)) => bytes.push(high << 4 | low),
-                    _ => return Err(format!("bad escape in {text:?}")),
-                }
-            }
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'[' | b']' => {
-                bytes.push(byte);
-            }
-            _ => {
-                return Err(format!("byte {byte:#04x} sent unescaped in {text:?}"));
-            }
-        }
-    }
-    String::from_utf8(bytes).map_err(|error| format!("not UTF-8 after decoding: {error}"))
-}
+use tests::strict_decode;
 
 /// Characters that matter to form encoding, to be drawn often: the form's own syntax, brackets,
 /// controls, a NEL, a no-break space, multi-byte UTF-8 up to four bytes, invisible ones.
