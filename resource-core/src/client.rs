@@ -499,40 +499,39 @@ impl Client {
         };
 
         let mut headers: Vec<(String, String)> = Vec::with_capacity(8 + options.headers.len());
-        let mut add = |name: &str, value: &str| headers.push((name.to_owned(), value.to_owned()));
-        add("Authorization", &self.shared.authorization);
-        if let Some(content_type) = &content_type {
+        let mut add = |name: &str, value: String| headers.push((name.to_owned(), value));
+        add("Authorization", self.shared.authorization.clone());
+        if let Some(content_type) = content_type {
             add("Content-Type", content_type);
         }
-        let generated_key;
-        let idempotency_key = match (&options.idempotency_key, method) {
-            (Some(key), _) => Some(key.as_str()),
-            (None, Method::Post) => {
-                generated_key = random::uuid_v4();
-                Some(generated_key.as_str())
+        match (&options.idempotency_key, method) {
+            (Some(key), _) => {
+                if key.chars().count() > MAX_IDEMPOTENCY_KEY_LEN {
+                    return Err(Error::invalid_input(format!(
+                        "the idempotency key is {} characters long; Stripe accepts at most {MAX_IDEMPOTENCY_KEY_LEN}",
+                        key.chars().count()
+                    )));
+                }
+                check_header_value("Idempotency-Key", key)?;
+                add("Idempotency-Key", key.clone());
             }
-            (None, Method::Get | Method::Delete) => None,
-        };
-        if let Some(key) = idempotency_key {
-            if key.chars().count() > MAX_IDEMPOTENCY_KEY_LEN {
-                return Err(Error::invalid_input(format!(
-                    "the idempotency key is {} characters long; Stripe accepts at most {MAX_IDEMPOTENCY_KEY_LEN}",
-                    key.chars().count()
-                )));
-            }
-            check_header_value("Idempotency-Key", key)?;
-            add("Idempotency-Key", key);
+            // A generated key (36 hex digits and dashes) needs no check, and moves in uncopied.
+            (None, Method::Post) => add("Idempotency-Key", random::uuid_v4()),
+            (None, Method::Get | Method::Delete) => {}
         }
         if let Some(version) = &options.api_version {
             check_header_value("Stripe-Version", version)?;
-            add("Stripe-Version", version);
+            add("Stripe-Version", version.clone());
         }
         if let Some(account) = &options.stripe_account {
             check_header_value("Stripe-Account", account)?;
-            add("Stripe-Account", account);
+            add("Stripe-Account", account.clone());
         }
-        add("User-Agent", USER_AGENT);
-        add("X-Stripe-Client-User-Agent", &self.shared.client_user_agent);
+        add("User-Agent", USER_AGENT.to_owned());
+        add(
+            "X-Stripe-Client-User-Agent",
+            self.shared.client_user_agent.clone(),
+        );
         for (name, value) in &options.headers {
             check_header_name(name)?;
             check_header_value(name, value)?;

@@ -1,9 +1,15 @@
 //! The default transport: ureq 3 over rustls, one pooled agent per client. The only file that
 //! names ureq.
 
-use std::time::Duration;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use ureq::Agent;
+use ureq::config::Config;
+use ureq::http::Uri;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::client::Method;
 use crate::transport::{Request, Response, Transport, TransportError, TransportErrorKind};
@@ -31,7 +37,7 @@ impl UreqTransport {
     /// 32 idle connections for reuse, so many threads can share one client.
     #[must_use]
     pub fn new(timeout: Duration, connect_timeout: Duration) -> Self {
-        let agent = Agent::config_builder()
+        let config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .timeout_global(Some(timeout))
@@ -40,8 +46,13 @@ impl UreqTransport {
             // client, the rest were closed and reopened (a TLS handshake each) on every call.
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
             .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
-            .build()
-            .new_agent();
+            .build();
+        // `with_parts` is `new_agent` with our resolver in place of ureq's default one.
+        let agent = Agent::with_parts(
+            config,
+            DefaultConnector::default(),
+            CachingResolver::default(),
+        );
         UreqTransport { agent }
     }
 }
@@ -101,6 +112,78 @@ impl Transport for UreqTransport {
             headers,
             body,
         })
+    }
+}
+
+/// How long a host name's addresses are reused before it is looked up again.
+const RESOLVE_TTL: Duration = Duration::from_secs(30);
+
+/// ureq resolves the host before every request, pooled connection or not, and with a timeout
+/// configured (we always configure one) its resolver does so on a new thread each time, to bound
+/// `getaddrinfo`. That thread cost more than everything else in a call on a pooled connection.
+/// This resolver answers IP literals at once and reuses a host name's addresses for
+/// [`RESOLVE_TTL`], so a call on a pooled connection spawns no thread and sends no DNS query; a
+/// lookup still goes through ureq's resolver, on a thread, within the timeout.
+#[derive(Debug, Default)]
+struct CachingResolver {
+    lookup: DefaultResolver,
+    /// One entry per host the client talks to (the API and the files host).
+    cache: Mutex<Vec<Resolved>>,
+}
+
+#[derive(Debug)]
+struct Resolved {
+    scheme: String,
+    authority: String,
+    at: Instant,
+    addrs: ResolvedSocketAddrs,
+}
+
+impl Resolver for CachingResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return self.lookup.resolve(uri, config, timeout);
+        };
+        let host = authority
+            .host()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            let default_port = if scheme == "https" { 443 } else { 80 };
+            let mut addrs = self.empty();
+            addrs.push(SocketAddr::new(
+                ip,
+                authority.port_u16().unwrap_or(default_port),
+            ));
+            return Ok(addrs);
+        }
+        let now = Instant::now();
+        let same =
+            |entry: &Resolved| entry.scheme == scheme && entry.authority == authority.as_str();
+        if let Ok(cache) = self.cache.lock() {
+            let fresh = cache
+                .iter()
+                .find(|entry| same(entry) && now.duration_since(entry.at) < RESOLVE_TTL);
+            if let Some(entry) = fresh {
+                return Ok(entry.addrs.clone());
+            }
+        }
+        let addrs = self.lookup.resolve(uri, config, timeout)?;
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.retain(|entry| !same(entry));
+            cache.push(Resolved {
+                scheme: scheme.to_owned(),
+                authority: authority.as_str().to_owned(),
+                at: now,
+                addrs: addrs.clone(),
+            });
+        }
+        Ok(addrs)
     }
 }
 
