@@ -12,7 +12,6 @@
 )]
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use benches::{Canned, SECRET_KEY};
 use criterion::{Criterion, criterion_group, criterion_main};
