@@ -248,7 +248,8 @@ fn marker_prefix(nonce: &str) -> String {
     format!("\u{0}upload:{nonce}:")
 }
 
-/// Outside [`collecting`] (a form-encoded operation), an upload is an error.
+/// An upload serializes only inside a multipart encoding (or as a received reference); in a
+/// form-encoded operation it is an error.
 impl Serialize for Upload {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let marker = COLLECTED.with(|collected| {

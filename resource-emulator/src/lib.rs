@@ -13,7 +13,7 @@
 //! - only `sk_test_` keys; a `Request-Id` on every answer; idempotent replays of `POST`s;
 //! - `expand` of the fields a resource declares expandable, including `data.<field>` on lists.
 //!
-//! Use it in process, as a [`Transport`](resource_core::Transport):
+//! Use it in process, as a `resource_core::Transport`:
 //!
 //! ```
 //! # use resource_emulator::Emulator;
