@@ -409,8 +409,12 @@ impl Client {
         T: DeserializeOwned,
         P: Serialize + ?Sized,
     {
+        let pairs;
         let payload = match (encoding, method) {
-            (Encoding::Form, _) => Payload::Form(form::to_pairs(params)?),
+            (Encoding::Form, _) => {
+                pairs = form::to_pairs(params)?;
+                Payload::Form(&pairs)
+            }
             (Encoding::Multipart, Method::Post) => {
                 let (body, content_type) = crate::multipart::encode(params)?;
                 Payload::Multipart { body, content_type }
@@ -431,7 +435,7 @@ impl Client {
         method: Method,
         host: Host,
         path: &str,
-        payload: Payload,
+        payload: Payload<'_>,
     ) -> Result<Response, Error> {
         let request = self.prepare(method, host, path, payload)?;
         // A body read from a one-shot reader cannot be sent twice.
@@ -468,7 +472,7 @@ impl Client {
         method: Method,
         host: Host,
         path: &str,
-        payload: Payload,
+        payload: Payload<'_>,
     ) -> Result<Request, Error> {
         if !path.starts_with('/') || path.bytes().any(|b| !b.is_ascii_graphic() || b == b'#') {
             return Err(Error::invalid_input(format!(
@@ -485,13 +489,13 @@ impl Client {
         url.push_str(path);
         let (body, content_type) = match (payload, method) {
             (Payload::Form(pairs), Method::Post) => (
-                Body::from(form::encode_pairs(&pairs)),
+                Body::from(form::encode_pairs(pairs)),
                 Some("application/x-www-form-urlencoded".to_owned()),
             ),
             (Payload::Form(pairs), Method::Get | Method::Delete) => {
                 if !pairs.is_empty() {
                     url.push('?');
-                    url.push_str(&form::encode_pairs(&pairs));
+                    url.push_str(&form::encode_pairs(pairs));
                 }
                 (Body::empty(), None)
             }
@@ -571,9 +575,10 @@ fn log_attempt(
     }
 }
 
-/// Parameters ready to send: form pairs (query or body), or a multipart body.
-pub(crate) enum Payload {
-    Form(Vec<Pair>),
+/// Parameters ready to send: form pairs (query or body), borrowed so a paginator can send its
+/// pairs page after page without copying them, or a multipart body.
+pub(crate) enum Payload<'a> {
+    Form(&'a [Pair]),
     Multipart { body: Body, content_type: String },
 }
 
