@@ -16,11 +16,10 @@ use std::hint::black_box;
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
-use benches::{FIXTURE_LINK_ID, LoopbackServer, SECRET_KEY, raw_agent, raw_get};
+use benches::{Loopback, raw_get};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
-use file_link::{FileLink, FileLinkId};
-use resource_core::Client;
+use file_link::FileLink;
 
 /// Runs `iters` calls of `call` spread over `threads` threads and returns the time from the
 /// moment all threads are ready until the last call returns.
@@ -65,17 +64,13 @@ fn bench_threads(
 }
 
 fn throughput(c: &mut Criterion) {
-    let body = benches::file_link_body().unwrap();
-    let server = LoopbackServer::fixed(benches::http_ok(&body)).unwrap();
-    let base = server.base_url();
-    let url = format!("{base}/v1/file_links/{FIXTURE_LINK_ID}");
-
-    let client = Client::builder(SECRET_KEY).base_url(&base).build().unwrap();
-    let id: FileLinkId = FIXTURE_LINK_ID.parse().unwrap();
-    let agent = raw_agent();
-    // Same answer both ways, or the comparison means nothing.
-    assert_eq!(raw_get(&agent, &url).unwrap(), body);
-    assert_eq!(FileLink::retrieve(&client, &id).unwrap().id, id);
+    let Loopback {
+        server,
+        url,
+        client,
+        id,
+        agent,
+    } = Loopback::start().unwrap();
 
     let ours = || {
         black_box(FileLink::retrieve(&client, &id).unwrap());

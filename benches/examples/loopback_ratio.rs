@@ -18,9 +18,8 @@ use std::hint::black_box;
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
-use benches::{FIXTURE_LINK_ID, LoopbackServer, SECRET_KEY, raw_agent, raw_get};
-use file_link::{FileLink, FileLinkId};
-use resource_core::Client;
+use benches::{Loopback, raw_get};
+use file_link::FileLink;
 
 /// Requests per second of `call` run by `threads` threads for `round`.
 fn rate(threads: usize, round: Duration, call: &(dyn Fn() + Sync)) -> f64 {
@@ -64,16 +63,14 @@ fn main() {
     let rounds: usize = args.next().map_or(20, |n| n.parse().unwrap());
     let round = Duration::from_millis(args.next().map_or(250, |n| n.parse().unwrap()));
 
-    let body = benches::file_link_body().unwrap();
-    let server = LoopbackServer::fixed(benches::http_ok(&body)).unwrap();
-    let base = server.base_url();
-    let url = format!("{base}/v1/file_links/{FIXTURE_LINK_ID}");
-    let client = Client::builder(SECRET_KEY).base_url(&base).build().unwrap();
-    let id: FileLinkId = FIXTURE_LINK_ID.parse().unwrap();
-    let agent = raw_agent();
+    let Loopback {
+        server: _server, // kept alive until the end
+        url,
+        client,
+        id,
+        agent,
+    } = Loopback::start().unwrap();
     let headers = benches::retrieve_headers().unwrap();
-    assert_eq!(raw_get(&agent, &url).unwrap(), body);
-    assert_eq!(FileLink::retrieve(&client, &id).unwrap().id, id);
 
     let ours = || {
         black_box(FileLink::retrieve(&client, &id).unwrap());

@@ -432,3 +432,51 @@ pub fn short_runs() -> criterion::Criterion {
         .warm_up_time(std::time::Duration::from_secs(1))
         .measurement_time(std::time::Duration::from_secs(3))
 }
+
+/// The loopback comparison's setup, shared by the criterion bench and the paired example: a fast
+/// server answering the fixture link, our client and a raw ureq agent, each checked to get the
+/// same answer from it (or the comparison means nothing).
+pub struct Loopback {
+    /// The server; it stops when this is dropped.
+    pub server: LoopbackServer,
+    /// The URL of the fixture link on it.
+    pub url: String,
+    /// Our client, pointed at the server.
+    pub client: resource_core::Client,
+    /// The fixture link's id.
+    pub id: file_link::FileLinkId,
+    /// A raw ureq agent, configured as [`raw_agent`].
+    pub agent: ureq::Agent,
+}
+
+impl Loopback {
+    /// Starts the server and checks both contenders against it.
+    ///
+    /// # Errors
+    ///
+    /// When the server cannot start, or either contender gets another answer.
+    pub fn start() -> Result<Self, Box<dyn std::error::Error>> {
+        let body = file_link_body()?;
+        let server = LoopbackServer::fixed(http_ok(&body))?;
+        let base = server.base_url();
+        let url = format!("{base}/v1/file_links/{FIXTURE_LINK_ID}");
+        let client = resource_core::Client::builder(SECRET_KEY)
+            .base_url(&base)
+            .build()?;
+        let id: file_link::FileLinkId = FIXTURE_LINK_ID.parse()?;
+        let agent = raw_agent();
+        if raw_get(&agent, &url)? != body {
+            return Err("raw ureq got another answer".into());
+        }
+        if file_link::FileLink::retrieve(&client, &id)?.id != id {
+            return Err("our client got another answer".into());
+        }
+        Ok(Loopback {
+            server,
+            url,
+            client,
+            id,
+            agent,
+        })
+    }
+}
