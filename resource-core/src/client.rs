@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::body::Body;
 use crate::error::{ApiError, ApiErrorBody, DecodeError, Error, ErrorKind, excerpt};
-use crate::form::{self, Pair};
+use crate::form;
 use crate::random;
 use crate::resource::{Encoding, Host};
 use crate::retry::RetryPolicy;
@@ -409,12 +409,8 @@ impl Client {
         T: DeserializeOwned,
         P: Serialize + ?Sized,
     {
-        let pairs;
         let payload = match (encoding, method) {
-            (Encoding::Form, _) => {
-                pairs = form::to_pairs(params)?;
-                Payload::Form(&pairs)
-            }
+            (Encoding::Form, _) => Payload::Form(form::to_string(params)?),
             (Encoding::Multipart, Method::Post) => {
                 let (body, content_type) = crate::multipart::encode(params)?;
                 Payload::Multipart { body, content_type }
@@ -435,7 +431,7 @@ impl Client {
         method: Method,
         host: Host,
         path: &str,
-        payload: Payload<'_>,
+        payload: Payload,
     ) -> Result<Response, Error> {
         let request = self.prepare(method, host, path, payload)?;
         // A body read from a one-shot reader cannot be sent twice.
@@ -472,7 +468,7 @@ impl Client {
         method: Method,
         host: Host,
         path: &str,
-        payload: Payload<'_>,
+        payload: Payload,
     ) -> Result<Request, Error> {
         if !path.starts_with('/') || path.bytes().any(|b| !b.is_ascii_graphic() || b == b'#') {
             return Err(Error::invalid_input(format!(
@@ -484,18 +480,22 @@ impl Client {
             Host::Api => &self.shared.base_url,
             Host::Files => &self.shared.files_base_url,
         };
-        let mut url = String::with_capacity(base.len() + path.len() + 64);
+        let query_len = match (&payload, method) {
+            (Payload::Form(query), Method::Get | Method::Delete) => 1 + query.len(),
+            _ => 0,
+        };
+        let mut url = String::with_capacity(base.len() + path.len() + query_len);
         url.push_str(base);
         url.push_str(path);
         let (body, content_type) = match (payload, method) {
-            (Payload::Form(pairs), Method::Post) => (
-                Body::from(form::encode_pairs(pairs)),
+            (Payload::Form(form), Method::Post) => (
+                Body::from(form),
                 Some("application/x-www-form-urlencoded".to_owned()),
             ),
-            (Payload::Form(pairs), Method::Get | Method::Delete) => {
-                if !pairs.is_empty() {
+            (Payload::Form(query), Method::Get | Method::Delete) => {
+                if !query.is_empty() {
                     url.push('?');
-                    url.push_str(&form::encode_pairs(pairs));
+                    url.push_str(&query);
                 }
                 (Body::empty(), None)
             }
@@ -575,10 +575,9 @@ fn log_attempt(
     }
 }
 
-/// Parameters ready to send: form pairs (query or body), borrowed so a paginator can send its
-/// pairs page after page without copying them, or a multipart body.
-pub(crate) enum Payload<'a> {
-    Form(&'a [Pair]),
+/// Parameters ready to send: a form string (the query or the body), or a multipart body.
+pub(crate) enum Payload {
+    Form(String),
     Multipart { body: Body, content_type: String },
 }
 

@@ -15,7 +15,7 @@
 //! - Keys and values are escaped alike: `[` and `]` stay literal, space becomes
 //!   `+`, anything outside `A-Z a-z 0-9 - _ . ~` becomes uppercase `%XX`.
 
-use std::fmt::{self, Display};
+use std::fmt::{self, Display, Write as _};
 
 use serde::ser::{self, Impossible, Serialize, Serializer};
 
@@ -38,14 +38,7 @@ pub type Pair = (String, String);
 /// a string, char, integer or bool, or an error raised by a `Serialize` impl.
 pub fn to_pairs<T: Serialize + ?Sized>(params: &T) -> Result<Vec<Pair>, Error> {
     let mut pairs = Vec::new();
-    params
-        .serialize(ValueSerializer {
-            out: &mut pairs,
-            key: None,
-        })
-        .map_err(|FormError(message)| {
-            Error::invalid_input(format!("cannot form-encode parameters: {message}"))
-        })?;
+    serialize(params, &mut pairs)?;
     Ok(pairs)
 }
 
@@ -55,26 +48,96 @@ pub fn to_pairs<T: Serialize + ?Sized>(params: &T) -> Result<Vec<Pair>, Error> {
 pub fn encode_pairs(pairs: &[Pair]) -> String {
     // One allocation in the common case: every byte literal, plus `=` and `&` per pair.
     let literal: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-    let mut out = String::with_capacity(literal);
-    for (index, (key, value)) in pairs.iter().enumerate() {
-        if index > 0 {
-            out.push('&');
-        }
-        push_escaped(&mut out, key, Escape::Form);
-        out.push('=');
-        push_escaped(&mut out, value, Escape::Form);
+    let mut out = Encoded::new(String::with_capacity(literal));
+    for (key, value) in pairs {
+        out.pair(key, value);
     }
-    out
+    out.0
 }
 
-/// Serializes `params` into a form/query string: [`to_pairs`] then
-/// [`encode_pairs`].
+/// Serializes `params` into a form/query string: the pairs [`to_pairs`] gives,
+/// as [`encode_pairs`] joins them, written straight into the string.
 ///
 /// # Errors
 ///
 /// As [`to_pairs`].
 pub fn to_string<T: Serialize + ?Sized>(params: &T) -> Result<String, Error> {
-    Ok(encode_pairs(&to_pairs(params)?))
+    let mut out = Encoded::new(String::new());
+    serialize(params, &mut out)?;
+    Ok(out.0)
+}
+
+fn serialize<T: Serialize + ?Sized, S: Sink>(params: &T, sink: &mut S) -> Result<(), Error> {
+    let mut key = String::new();
+    params
+        .serialize(ValueSerializer {
+            sink,
+            key: &mut key,
+            top: true,
+        })
+        .map_err(|FormError(message)| {
+            Error::invalid_input(format!("cannot form-encode parameters: {message}"))
+        })
+}
+
+/// Where the serializers put each scalar and its full key: collected as raw
+/// pairs, or escaped straight into a form string.
+trait Sink {
+    fn pair(&mut self, key: &str, value: &str);
+
+    /// A number or boolean, written without an intermediate string where the sink can.
+    fn pair_display(&mut self, key: &str, value: impl Display);
+}
+
+impl Sink for Vec<Pair> {
+    fn pair(&mut self, key: &str, value: &str) {
+        self.push((key.to_owned(), value.to_owned()));
+    }
+
+    fn pair_display(&mut self, key: &str, value: impl Display) {
+        self.push((key.to_owned(), value.to_string()));
+    }
+}
+
+/// A form string being written: `&` between pairs, keys and values escaped.
+struct Encoded(String);
+
+impl Encoded {
+    fn new(out: String) -> Self {
+        Encoded(out)
+    }
+
+    fn separate(&mut self, key: &str) {
+        // Every pair writes at least its `=`, so an empty string means no pair yet.
+        if !self.0.is_empty() {
+            self.0.push('&');
+        }
+        push_escaped(&mut self.0, key, Escape::Form);
+        self.0.push('=');
+    }
+}
+
+impl Sink for Encoded {
+    fn pair(&mut self, key: &str, value: &str) {
+        self.separate(key);
+        push_escaped(&mut self.0, value, Escape::Form);
+    }
+
+    fn pair_display(&mut self, key: &str, value: impl Display) {
+        self.separate(key);
+        // Escaped as it is written, like any value (digits, `-` and `.` stay as they are).
+        let _ = write!(EscapeWriter(&mut self.0), "{value}");
+    }
+}
+
+/// Escapes for a form whatever is written through it.
+struct EscapeWriter<'a>(&'a mut String);
+
+impl fmt::Write for EscapeWriter<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        push_escaped(self.0, text, Escape::Form);
+        Ok(())
+    }
 }
 
 /// Appends `segment` to `out` as one percent-encoded URL path segment: only
@@ -204,63 +267,88 @@ macro_rules! integer_methods {
     };
 }
 
-/// Serializes one value, pushing a pair per scalar it contains.
-struct ValueSerializer<'a> {
-    out: &'a mut Vec<Pair>,
-    /// The full bracketed key of this value; `None` at the top level, where
-    /// only structs and maps (which supply the keys) are accepted.
-    key: Option<String>,
+/// Serializes one value, handing the sink a pair per scalar it contains.
+///
+/// Every serializer of one call shares a single key buffer: a nested value
+/// appends `[name]` or `[index]` to it and the parent cuts it back afterwards,
+/// so no key is allocated per pair.
+struct ValueSerializer<'a, S> {
+    sink: &'a mut S,
+    /// The full bracketed key of this value.
+    key: &'a mut String,
+    /// At the top level, where only structs and maps (which supply the keys)
+    /// are accepted.
+    top: bool,
 }
 
-impl<'a> ValueSerializer<'a> {
-    fn scalar(self, found: &str, value: String) -> Result<(), FormError> {
-        let key = self.key.ok_or_else(|| top_level_error(found))?;
-        self.out.push((key, value));
+impl<'a, S: Sink> ValueSerializer<'a, S> {
+    /// Refuses a value that is not a struct or map at the top level.
+    fn keyed(&self, found: &str) -> Result<(), FormError> {
+        if self.top {
+            Err(top_level_error(found))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn scalar(self, found: &str, value: &str) -> Result<(), FormError> {
+        self.keyed(found)?;
+        self.sink.pair(self.key, value);
+        Ok(())
+    }
+
+    fn display(self, found: &str, value: impl Display) -> Result<(), FormError> {
+        self.keyed(found)?;
+        self.sink.pair_display(self.key, value);
         Ok(())
     }
 
     fn float(self, value: impl Display, is_finite: bool) -> Result<(), FormError> {
-        match &self.key {
-            Some(key) if !is_finite => Err(FormError(format!(
-                "`{key}` is {value}, but only finite numbers can be sent"
-            ))),
-            _ => self.scalar("a float", value.to_string()),
+        if !self.top && !is_finite {
+            return Err(FormError(format!(
+                "`{}` is {value}, but only finite numbers can be sent",
+                self.key
+            )));
         }
+        self.display("a float", value)
     }
 
-    fn seq(self, found: &str) -> Result<SeqSerializer<'a>, FormError> {
-        let key = self.key.ok_or_else(|| top_level_error(found))?;
+    fn seq(self, found: &str) -> Result<SeqSerializer<'a, S>, FormError> {
+        self.keyed(found)?;
         Ok(SeqSerializer {
-            out: self.out,
-            key,
+            base: self.key.len(),
+            sink: self.sink,
+            key: self.key,
             index: 0,
         })
     }
 
-    fn map(self) -> MapSerializer<'a> {
+    fn map(self) -> MapSerializer<'a, S> {
         MapSerializer {
-            out: self.out,
-            prefix: self.key,
-            pending_key: None,
+            base: self.key.len(),
+            sink: self.sink,
+            key: self.key,
+            top: self.top,
+            pending: false,
         }
     }
 }
 
-impl<'a> Serializer for ValueSerializer<'a> {
+impl<'a, S: Sink> Serializer for ValueSerializer<'a, S> {
     type Ok = ();
     type Error = FormError;
-    type SerializeSeq = SeqSerializer<'a>;
-    type SerializeTuple = SeqSerializer<'a>;
-    type SerializeTupleStruct = SeqSerializer<'a>;
-    type SerializeTupleVariant = SeqSerializer<'a>;
-    type SerializeMap = MapSerializer<'a>;
-    type SerializeStruct = MapSerializer<'a>;
-    type SerializeStructVariant = MapSerializer<'a>;
+    type SerializeSeq = SeqSerializer<'a, S>;
+    type SerializeTuple = SeqSerializer<'a, S>;
+    type SerializeTupleStruct = SeqSerializer<'a, S>;
+    type SerializeTupleVariant = SeqSerializer<'a, S>;
+    type SerializeMap = MapSerializer<'a, S>;
+    type SerializeStruct = MapSerializer<'a, S>;
+    type SerializeStructVariant = MapSerializer<'a, S>;
 
-    integer_methods!(self, v => self.scalar("an integer", v.to_string()));
+    integer_methods!(self, v => self.display("an integer", v));
 
     fn serialize_bool(self, v: bool) -> Result<(), FormError> {
-        self.scalar("a boolean", v.to_string())
+        self.display("a boolean", v)
     }
 
     // Each float type keeps its own `Display`: widening f32 to f64 would turn
@@ -274,17 +362,18 @@ impl<'a> Serializer for ValueSerializer<'a> {
     }
 
     fn serialize_char(self, v: char) -> Result<(), FormError> {
-        self.scalar("a char", v.to_string())
+        self.scalar("a char", v.encode_utf8(&mut [0; 4]))
     }
 
     fn serialize_str(self, v: &str) -> Result<(), FormError> {
-        self.scalar("a string", v.to_owned())
+        self.scalar("a string", v)
     }
 
     fn serialize_bytes(self, _v: &[u8]) -> Result<(), FormError> {
-        Err(FormError(match self.key {
-            Some(key) => format!("bytes cannot be form-encoded (`{key}`)"),
-            None => "bytes cannot be form-encoded".to_owned(),
+        Err(FormError(if self.top {
+            "bytes cannot be form-encoded".to_owned()
+        } else {
+            format!("bytes cannot be form-encoded (`{}`)", self.key)
         }))
     }
 
@@ -310,7 +399,7 @@ impl<'a> Serializer for ValueSerializer<'a> {
         _variant_index: u32,
         variant: &'static str,
     ) -> Result<(), FormError> {
-        self.scalar("a unit variant", variant.to_owned())
+        self.scalar("a unit variant", variant)
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -331,11 +420,11 @@ impl<'a> Serializer for ValueSerializer<'a> {
         value.serialize(self)
     }
 
-    fn serialize_seq(self, _len: Option<usize>) -> Result<SeqSerializer<'a>, FormError> {
+    fn serialize_seq(self, _len: Option<usize>) -> Result<SeqSerializer<'a, S>, FormError> {
         self.seq("a sequence")
     }
 
-    fn serialize_tuple(self, _len: usize) -> Result<SeqSerializer<'a>, FormError> {
+    fn serialize_tuple(self, _len: usize) -> Result<SeqSerializer<'a, S>, FormError> {
         self.seq("a tuple")
     }
 
@@ -343,7 +432,7 @@ impl<'a> Serializer for ValueSerializer<'a> {
         self,
         _name: &'static str,
         _len: usize,
-    ) -> Result<SeqSerializer<'a>, FormError> {
+    ) -> Result<SeqSerializer<'a, S>, FormError> {
         self.seq("a tuple struct")
     }
 
@@ -353,11 +442,11 @@ impl<'a> Serializer for ValueSerializer<'a> {
         _variant_index: u32,
         _variant: &'static str,
         _len: usize,
-    ) -> Result<SeqSerializer<'a>, FormError> {
+    ) -> Result<SeqSerializer<'a, S>, FormError> {
         self.seq("a tuple variant")
     }
 
-    fn serialize_map(self, _len: Option<usize>) -> Result<MapSerializer<'a>, FormError> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<MapSerializer<'a, S>, FormError> {
         Ok(self.map())
     }
 
@@ -365,7 +454,7 @@ impl<'a> Serializer for ValueSerializer<'a> {
         self,
         _name: &'static str,
         _len: usize,
-    ) -> Result<MapSerializer<'a>, FormError> {
+    ) -> Result<MapSerializer<'a, S>, FormError> {
         Ok(self.map())
     }
 
@@ -375,129 +464,128 @@ impl<'a> Serializer for ValueSerializer<'a> {
         _variant_index: u32,
         _variant: &'static str,
         _len: usize,
-    ) -> Result<MapSerializer<'a>, FormError> {
+    ) -> Result<MapSerializer<'a, S>, FormError> {
         Ok(self.map())
     }
 }
 
 /// Serializes the elements of a sequence, tuple or tuple variant as `key[i]`.
-struct SeqSerializer<'a> {
-    out: &'a mut Vec<Pair>,
-    key: String,
+struct SeqSerializer<'a, S> {
+    sink: &'a mut S,
+    key: &'a mut String,
+    /// The length of the sequence's own key in `key`.
+    base: usize,
     index: usize,
 }
 
-impl SeqSerializer<'_> {
+impl<S: Sink> SeqSerializer<'_, S> {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        let key = format!("{}[{}]", self.key, self.index);
+        self.key.truncate(self.base);
+        let _ = write!(self.key, "[{}]", self.index);
         self.index += 1;
-        value.serialize(ValueSerializer {
-            out: self.out,
-            key: Some(key),
-        })
+        let result = value.serialize(ValueSerializer {
+            sink: &mut *self.sink,
+            key: &mut *self.key,
+            top: false,
+        });
+        self.key.truncate(self.base);
+        result
     }
 }
 
-impl ser::SerializeSeq for SeqSerializer<'_> {
-    type Ok = ();
-    type Error = FormError;
+/// The four sequence-like serde traits, all as [`SeqSerializer::element`].
+macro_rules! seq_impls {
+    ($($trait:ident :: $method:ident),*) => {
+        $(impl<S: Sink> ser::$trait for SeqSerializer<'_, S> {
+            type Ok = ();
+            type Error = FormError;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
+                self.element(value)
+            }
 
-    fn end(self) -> Result<(), FormError> {
-        Ok(())
-    }
+            fn end(self) -> Result<(), FormError> {
+                Ok(())
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTuple for SeqSerializer<'_> {
-    type Ok = ();
-    type Error = FormError;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), FormError> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqSerializer<'_> {
-    type Ok = ();
-    type Error = FormError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), FormError> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for SeqSerializer<'_> {
-    type Ok = ();
-    type Error = FormError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), FormError> {
-        Ok(())
-    }
-}
+seq_impls!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 /// Serializes the fields of a struct or struct variant, or the entries of a
-/// map, as `prefix[name]` (just `name` at the top level).
-struct MapSerializer<'a> {
-    out: &'a mut Vec<Pair>,
-    prefix: Option<String>,
-    /// The full key of the map entry whose value comes next.
-    pending_key: Option<String>,
+/// map, as `key[name]` (just `name` at the top level).
+struct MapSerializer<'a, S> {
+    sink: &'a mut S,
+    key: &'a mut String,
+    /// The length of the map's own key in `key`.
+    base: usize,
+    top: bool,
+    /// Whether `key` holds the key of an entry whose value comes next.
+    pending: bool,
 }
 
-impl MapSerializer<'_> {
-    fn child_key(&self, name: &str) -> String {
-        match &self.prefix {
-            Some(prefix) => {
-                let mut key = String::with_capacity(prefix.len() + name.len() + 2);
-                key.push_str(prefix);
-                key.push('[');
-                key.push_str(name);
-                key.push(']');
-                key
-            }
-            None => name.to_owned(),
+impl<S: Sink> MapSerializer<'_, S> {
+    /// Makes `key` the key of the child named by `write_name`.
+    fn child_key(
+        &mut self,
+        write_name: impl FnOnce(&mut String) -> Result<(), FormError>,
+    ) -> Result<(), FormError> {
+        self.key.truncate(self.base);
+        if self.top {
+            write_name(self.key)
+        } else {
+            self.key.push('[');
+            write_name(self.key)?;
+            self.key.push(']');
+            Ok(())
         }
     }
 
-    fn value<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<(), FormError> {
-        value.serialize(ValueSerializer {
-            out: self.out,
-            key: Some(key),
-        })
+    /// Serializes `value` under the child key just written.
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
+        let result = value.serialize(ValueSerializer {
+            sink: &mut *self.sink,
+            key: &mut *self.key,
+            top: false,
+        });
+        self.key.truncate(self.base);
+        result
+    }
+
+    fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), FormError> {
+        self.child_key(|key| {
+            key.push_str(name);
+            Ok(())
+        })?;
+        self.value(value)
     }
 }
 
-impl ser::SerializeMap for MapSerializer<'_> {
+impl<S: Sink> ser::SerializeMap for MapSerializer<'_, S> {
     type Ok = ();
     type Error = FormError;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), FormError> {
-        let name = key.serialize(MapKeySerializer)?;
-        self.pending_key = Some(self.child_key(&name));
+        self.child_key(|out| key.serialize(MapKeySerializer { out }))?;
+        self.pending = true;
         Ok(())
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        let key = self
-            .pending_key
-            .take()
-            .ok_or_else(|| FormError("map value serialized before its key".to_owned()))?;
-        self.value(key, value)
+        if !std::mem::replace(&mut self.pending, false) {
+            return Err(FormError("map value serialized before its key".to_owned()));
+        }
+        self.value(value)
     }
 
     fn end(self) -> Result<(), FormError> {
@@ -505,7 +593,7 @@ impl ser::SerializeMap for MapSerializer<'_> {
     }
 }
 
-impl ser::SerializeStruct for MapSerializer<'_> {
+impl<S: Sink> ser::SerializeStruct for MapSerializer<'_, S> {
     type Ok = ();
     type Error = FormError;
 
@@ -514,7 +602,7 @@ impl ser::SerializeStruct for MapSerializer<'_> {
         name: &'static str,
         value: &T,
     ) -> Result<(), FormError> {
-        self.value(self.child_key(name), value)
+        self.field(name, value)
     }
 
     fn end(self) -> Result<(), FormError> {
@@ -522,7 +610,7 @@ impl ser::SerializeStruct for MapSerializer<'_> {
     }
 }
 
-impl ser::SerializeStructVariant for MapSerializer<'_> {
+impl<S: Sink> ser::SerializeStructVariant for MapSerializer<'_, S> {
     type Ok = ();
     type Error = FormError;
 
@@ -531,7 +619,7 @@ impl ser::SerializeStructVariant for MapSerializer<'_> {
         name: &'static str,
         value: &T,
     ) -> Result<(), FormError> {
-        self.value(self.child_key(name), value)
+        self.field(name, value)
     }
 
     fn end(self) -> Result<(), FormError> {
@@ -539,63 +627,74 @@ impl ser::SerializeStructVariant for MapSerializer<'_> {
     }
 }
 
-/// Turns a map key into the raw text that goes between the brackets.
+/// Writes a map key, the raw text that goes between the brackets.
 ///
 /// Besides strings, chars, integers and booleans, it looks through newtype
 /// structs (`struct Key(String)`) and takes unit variants by name, exactly as
 /// they would be sent as values.
-struct MapKeySerializer;
+struct MapKeySerializer<'a> {
+    out: &'a mut String,
+}
 
-impl Serializer for MapKeySerializer {
-    type Ok = String;
+impl MapKeySerializer<'_> {
+    fn display(self, value: impl Display) -> Result<(), FormError> {
+        let _ = write!(self.out, "{value}");
+        Ok(())
+    }
+}
+
+impl Serializer for MapKeySerializer<'_> {
+    type Ok = ();
     type Error = FormError;
-    type SerializeSeq = Impossible<String, FormError>;
-    type SerializeTuple = Impossible<String, FormError>;
-    type SerializeTupleStruct = Impossible<String, FormError>;
-    type SerializeTupleVariant = Impossible<String, FormError>;
-    type SerializeMap = Impossible<String, FormError>;
-    type SerializeStruct = Impossible<String, FormError>;
-    type SerializeStructVariant = Impossible<String, FormError>;
+    type SerializeSeq = Impossible<(), FormError>;
+    type SerializeTuple = Impossible<(), FormError>;
+    type SerializeTupleStruct = Impossible<(), FormError>;
+    type SerializeTupleVariant = Impossible<(), FormError>;
+    type SerializeMap = Impossible<(), FormError>;
+    type SerializeStruct = Impossible<(), FormError>;
+    type SerializeStructVariant = Impossible<(), FormError>;
 
-    integer_methods!(self, v => Ok(v.to_string()));
+    integer_methods!(self, v => self.display(v));
 
-    fn serialize_bool(self, v: bool) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_bool(self, v: bool) -> Result<(), FormError> {
+        self.display(v)
     }
 
-    fn serialize_f32(self, _v: f32) -> Result<String, FormError> {
+    fn serialize_f32(self, _v: f32) -> Result<(), FormError> {
         Err(map_key_error("a float"))
     }
 
-    fn serialize_f64(self, _v: f64) -> Result<String, FormError> {
+    fn serialize_f64(self, _v: f64) -> Result<(), FormError> {
         Err(map_key_error("a float"))
     }
 
-    fn serialize_char(self, v: char) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_char(self, v: char) -> Result<(), FormError> {
+        self.out.push(v);
+        Ok(())
     }
 
-    fn serialize_str(self, v: &str) -> Result<String, FormError> {
-        Ok(v.to_owned())
+    fn serialize_str(self, v: &str) -> Result<(), FormError> {
+        self.out.push_str(v);
+        Ok(())
     }
 
-    fn serialize_bytes(self, _v: &[u8]) -> Result<String, FormError> {
+    fn serialize_bytes(self, _v: &[u8]) -> Result<(), FormError> {
         Err(map_key_error("bytes"))
     }
 
-    fn serialize_none(self) -> Result<String, FormError> {
+    fn serialize_none(self) -> Result<(), FormError> {
         Err(map_key_error("an option"))
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<String, FormError> {
+    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<(), FormError> {
         Err(map_key_error("an option"))
     }
 
-    fn serialize_unit(self) -> Result<String, FormError> {
+    fn serialize_unit(self) -> Result<(), FormError> {
         Err(map_key_error("unit"))
     }
 
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<String, FormError> {
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), FormError> {
         Err(map_key_error("a unit struct"))
     }
 
@@ -604,15 +703,16 @@ impl Serializer for MapKeySerializer {
         _name: &'static str,
         _variant_index: u32,
         variant: &'static str,
-    ) -> Result<String, FormError> {
-        Ok(variant.to_owned())
+    ) -> Result<(), FormError> {
+        self.out.push_str(variant);
+        Ok(())
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _name: &'static str,
         value: &T,
-    ) -> Result<String, FormError> {
+    ) -> Result<(), FormError> {
         value.serialize(self)
     }
 
@@ -622,7 +722,7 @@ impl Serializer for MapKeySerializer {
         _variant_index: u32,
         _variant: &'static str,
         _value: &T,
-    ) -> Result<String, FormError> {
+    ) -> Result<(), FormError> {
         Err(map_key_error("a newtype variant"))
     }
 

@@ -114,7 +114,7 @@ impl<T: StripeResource> Paginator<T> {
             Method::Get,
             self.host,
             self.path,
-            Payload::Form(&self.pairs),
+            Payload::Form(form::encode_pairs(&self.pairs)),
         )?;
         let list: List<T> = decode(&response)?;
         let edge = if self.backward() {
