@@ -11,6 +11,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use file_link::CreateFileLink;
 use resource_core::{Request, Response, Transport, TransportError};
@@ -135,13 +136,17 @@ pub fn retrieve_headers() -> Result<Vec<(String, String)>, Box<dyn std::error::E
     file_link::FileLink::retrieve(&client, &FIXTURE_LINK_ID.parse()?)?;
     let requests = recorder.requests();
     let first = requests.first().ok_or("the recorder saw no request")?;
-    Ok(first.headers.clone())
+    Ok(first
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect())
 }
 
 /// A transport that records each request and answers it with a [`Canned`] response.
 #[derive(Debug, Clone)]
 pub struct Recorder {
-    requests: Arc<Mutex<Vec<Request>>>,
+    requests: Arc<Mutex<Vec<Request<'static>>>>,
     answer: Canned,
 }
 
@@ -157,7 +162,7 @@ impl Recorder {
 
     /// The requests seen so far.
     #[must_use]
-    pub fn requests(&self) -> Vec<Request> {
+    pub fn requests(&self) -> Vec<Request<'static>> {
         self.requests
             .lock()
             .map(|requests| requests.clone())
@@ -168,7 +173,7 @@ impl Recorder {
 impl Transport for Recorder {
     fn send(&self, request: &Request) -> Result<Response, TransportError> {
         if let Ok(mut requests) = self.requests.lock() {
-            requests.push(request.clone());
+            requests.push(request.clone().into_owned());
         }
         self.answer.send(request)
     }
@@ -429,8 +434,8 @@ pub fn memory_kib() -> io::Result<(u64, u64)> {
 #[must_use]
 pub fn short_runs() -> criterion::Criterion {
     criterion::Criterion::default()
-        .warm_up_time(std::time::Duration::from_secs(1))
-        .measurement_time(std::time::Duration::from_secs(3))
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
 }
 
 /// The loopback comparison's setup, shared by the criterion bench and the paired example: a fast
@@ -478,5 +483,67 @@ impl Loopback {
             id,
             agent,
         })
+    }
+}
+
+/// Calls per second of `call` run by `threads` threads for `round`: one round of a paired
+/// comparison (the `*_ratio` examples run contenders in neighbouring rounds, so that the load
+/// of a shared machine falls on all of them alike).
+///
+/// # Panics
+///
+/// When a worker thread panics (a contender's call failed).
+#[must_use]
+pub fn rate(threads: usize, round: Duration, call: &(dyn Fn() + Sync)) -> f64 {
+    let ready = std::sync::Barrier::new(threads + 1);
+    let (done, elapsed) = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let ready = &ready;
+                scope.spawn(move || {
+                    ready.wait();
+                    let deadline = Instant::now() + round;
+                    let mut done = 0u64;
+                    // The clock is read every 64 calls, so that reading it (about 25 ns) does
+                    // not count as part of a call that takes a few hundred.
+                    while Instant::now() < deadline {
+                        for _ in 0..64 {
+                            call();
+                        }
+                        done += 64;
+                    }
+                    done
+                })
+            })
+            .collect();
+        ready.wait();
+        let started = Instant::now();
+        let done: u64 = workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .sum();
+        (done, started.elapsed())
+    });
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "a count of calls, far below 2^52"
+    )]
+    let done = done as f64;
+    done / elapsed.as_secs_f64()
+}
+
+/// The median of `values` (sorted in place); `NaN` for none.
+#[must_use]
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    match values.len() {
+        0 => f64::NAN,
+        len if len % 2 == 0 => (values[mid - 1] + values[mid]) / 2.0,
+        _ => values[mid],
     }
 }

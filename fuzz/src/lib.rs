@@ -153,7 +153,7 @@ impl Head {
 pub struct Scripted {
     first: Response,
     then: Response,
-    log: Arc<Mutex<Vec<Request>>>,
+    log: Arc<Mutex<Vec<Request<'static>>>>,
 }
 
 impl Scripted {
@@ -167,7 +167,7 @@ impl Scripted {
     }
 
     /// The requests sent so far.
-    pub fn requests(&self) -> Vec<Request> {
+    pub fn requests(&self) -> Vec<Request<'static>> {
         self.log.lock().expect("log lock").clone()
     }
 }
@@ -175,7 +175,7 @@ impl Scripted {
 impl Transport for Scripted {
     fn send(&self, request: &Request) -> Result<Response, TransportError> {
         let mut log = self.log.lock().expect("log lock");
-        log.push(request.clone());
+        log.push(request.clone().into_owned());
         assert!(
             log.len() <= 64,
             "the client keeps sending: {} requests",

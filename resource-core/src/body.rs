@@ -13,7 +13,10 @@ use crate::upload::Source;
 /// body; [`Body::as_bytes`] gives an in-memory one directly.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Body {
-    segments: Vec<Segment>,
+    /// The bytes before any source: a form body whole, so that it needs no segment list.
+    head: Vec<u8>,
+    /// What follows `head`: sources, and the bytes between and after them.
+    rest: Vec<Segment>,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -33,36 +36,35 @@ impl Body {
         if bytes.is_empty() {
             return;
         }
-        match self.segments.last_mut() {
+        match self.rest.last_mut() {
+            None if self.head.is_empty() => self.head = bytes,
+            None => self.head.extend_from_slice(&bytes),
             Some(Segment::Bytes(last)) => last.extend_from_slice(&bytes),
-            _ => self.segments.push(Segment::Bytes(bytes)),
+            Some(Segment::Source(_)) => self.rest.push(Segment::Bytes(bytes)),
         }
     }
 
     pub(crate) fn push_source(&mut self, source: Source) {
-        self.segments.push(Segment::Source(source));
+        self.rest.push(Segment::Source(source));
     }
 
     /// The bytes, when the body is held in memory (every form request); `None` for an upload.
     #[must_use]
     pub fn as_bytes(&self) -> Option<&[u8]> {
-        match self.segments.as_slice() {
-            [] => Some(&[]),
-            [Segment::Bytes(bytes)] => Some(bytes),
-            _ => None,
-        }
+        self.rest.is_empty().then_some(self.head.as_slice())
     }
 
     /// Whether the body has no bytes at all.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.segments.is_empty()
+        self.head.is_empty() && self.rest.is_empty()
     }
 
     /// The length in bytes, when known before sending (a one-shot reader's is not).
     #[must_use]
     pub fn len(&self) -> Option<u64> {
-        self.segments.iter().try_fold(0u64, |total, segment| {
+        let head = u64::try_from(self.head.len()).ok()?;
+        self.rest.iter().try_fold(head, |total, segment| {
             let len = match segment {
                 Segment::Bytes(bytes) => u64::try_from(bytes.len()).ok()?,
                 Segment::Source(source) => source.len()?,
@@ -74,7 +76,7 @@ impl Body {
     /// Whether the body can be sent again (for a retry): false once it holds a one-shot reader.
     #[must_use]
     pub fn is_replayable(&self) -> bool {
-        self.segments.iter().all(|segment| match segment {
+        self.rest.iter().all(|segment| match segment {
             Segment::Bytes(_) => true,
             Segment::Source(source) => source.is_replayable(),
         })
@@ -87,8 +89,8 @@ impl Body {
     /// When a file cannot be opened, or a one-shot reader was already sent.
     pub fn reader(&self) -> io::Result<BodyReader<'_>> {
         Ok(BodyReader {
-            segments: self.segments.iter(),
-            current: None,
+            segments: self.rest.iter(),
+            current: Some(Box::new(self.head.as_slice())),
         })
     }
 
@@ -131,7 +133,10 @@ impl fmt::Debug for Body {
             Some(bytes) => fmt::Debug::fmt(&String::from_utf8_lossy(bytes), f),
             None => {
                 let mut list = f.debug_list();
-                for segment in &self.segments {
+                if !self.head.is_empty() {
+                    list.entry(&String::from_utf8_lossy(&self.head));
+                }
+                for segment in &self.rest {
                     match segment {
                         Segment::Bytes(bytes) => list.entry(&String::from_utf8_lossy(bytes)),
                         Segment::Source(source) => list.entry(source),

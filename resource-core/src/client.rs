@@ -1,5 +1,6 @@
 //! The client: builds requests exactly like Stripe's official SDKs, retries them, decodes answers.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -446,9 +447,12 @@ impl Client {
         let mut attempts = 0;
         let outcome = loop {
             attempts += 1;
-            let started = Instant::now();
+            // The clock is read only when a line could be logged.
+            let started = (log::max_level() >= log::LevelFilter::Warn).then(Instant::now);
             let outcome = self.shared.transport.send(&request);
-            log_attempt(method, path, attempts, started.elapsed(), &outcome);
+            if let Some(started) = started {
+                log_attempt(method, path, attempts, started.elapsed(), &outcome);
+            }
             if !retry.should_retry(attempts, &outcome) {
                 break outcome;
             }
@@ -463,13 +467,13 @@ impl Client {
     }
 
     /// The request exactly as it goes on the wire, identical for every attempt.
-    fn prepare(
-        &self,
+    fn prepare<'a>(
+        &'a self,
         method: Method,
         host: Host,
         path: &str,
         payload: Payload,
-    ) -> Result<Request, Error> {
+    ) -> Result<Request<'a>, Error> {
         if !path.starts_with('/') || path.bytes().any(|b| !b.is_ascii_graphic() || b == b'#') {
             return Err(Error::invalid_input(format!(
                 "invalid request path {path:?}"
@@ -490,7 +494,7 @@ impl Client {
         let (body, content_type) = match (payload, method) {
             (Payload::Form(form), Method::Post) => (
                 Body::from(form),
-                Some("application/x-www-form-urlencoded".to_owned()),
+                Some(Cow::Borrowed("application/x-www-form-urlencoded")),
             ),
             (Payload::Form(query), Method::Get | Method::Delete) => {
                 if !query.is_empty() {
@@ -499,12 +503,17 @@ impl Client {
                 }
                 (Body::empty(), None)
             }
-            (Payload::Multipart { body, content_type }, _) => (body, Some(content_type)),
+            (Payload::Multipart { body, content_type }, _) => {
+                (body, Some(Cow::Owned(content_type)))
+            }
         };
 
-        let mut headers: Vec<(String, String)> = Vec::with_capacity(8 + options.headers.len());
-        let mut add = |name: &str, value: String| headers.push((name.to_owned(), value));
-        add("Authorization", self.shared.authorization.clone());
+        let mut headers: Vec<(Cow<'a, str>, Cow<'a, str>)> =
+            Vec::with_capacity(8 + options.headers.len());
+        let mut add = |name: &'static str, value: Cow<'a, str>| {
+            headers.push((Cow::Borrowed(name), value));
+        };
+        add("Authorization", Cow::Borrowed(&self.shared.authorization));
         if let Some(content_type) = content_type {
             add("Content-Type", content_type);
         }
@@ -517,30 +526,30 @@ impl Client {
                     )));
                 }
                 check_header_value("Idempotency-Key", key)?;
-                add("Idempotency-Key", key.clone());
+                add("Idempotency-Key", Cow::Borrowed(key));
             }
             // A generated key (36 hex digits and dashes) needs no check, and moves in uncopied.
-            (None, Method::Post) => add("Idempotency-Key", random::uuid_v4()),
+            (None, Method::Post) => add("Idempotency-Key", Cow::Owned(random::uuid_v4())),
             (None, Method::Get | Method::Delete) => {}
         }
         if let Some(version) = &options.api_version {
             check_header_value("Stripe-Version", version)?;
-            add("Stripe-Version", version.clone());
+            add("Stripe-Version", Cow::Borrowed(version));
         }
         if let Some(account) = &options.stripe_account {
             check_header_value("Stripe-Account", account)?;
-            add("Stripe-Account", account.clone());
+            add("Stripe-Account", Cow::Borrowed(account));
         }
-        add("User-Agent", USER_AGENT.to_owned());
+        add("User-Agent", Cow::Borrowed(USER_AGENT));
         add(
             "X-Stripe-Client-User-Agent",
-            self.shared.client_user_agent.clone(),
+            Cow::Borrowed(&self.shared.client_user_agent),
         );
         for (name, value) in &options.headers {
             check_header_name(name)?;
             check_header_value(name, value)?;
             headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
-            headers.push((name.clone(), value.clone()));
+            headers.push((Cow::Borrowed(name), Cow::Borrowed(value)));
         }
         Ok(Request {
             method,

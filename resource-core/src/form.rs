@@ -62,13 +62,15 @@ pub fn encode_pairs(pairs: &[Pair]) -> String {
 ///
 /// As [`to_pairs`].
 pub fn to_string<T: Serialize + ?Sized>(params: &T) -> Result<String, Error> {
-    let mut out = Encoded::new(String::new());
+    // Room for a typical create (a few ids, a timestamp, some metadata) without regrowing.
+    let mut out = Encoded::new(String::with_capacity(256));
     serialize(params, &mut out)?;
     Ok(out.0)
 }
 
 fn serialize<T: Serialize + ?Sized, S: Sink>(params: &T, sink: &mut S) -> Result<(), Error> {
-    let mut key = String::new();
+    // Room for any key Stripe defines (`metadata[...]` keys are at most 40 characters).
+    let mut key = String::with_capacity(64);
     params
         .serialize(ValueSerializer {
             sink,
@@ -1094,6 +1096,38 @@ mod tests {
             encode(&params),
             "a=now&b=never_ever&c=5&d[0]=1&d[1]=2&e[gte]=3&id=fl_1"
         );
+    }
+
+    #[test]
+    fn integers_are_written_as_display_writes_them() {
+        let edges: [i128; 12] = [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            1_900_000_000,
+            i128::from(i64::MIN),
+            i128::from(i64::MAX),
+            i128::from(u64::MAX),
+            -i128::from(u64::MAX), // 20 digits and a sign
+            i128::from(u64::MAX) + 1,
+        ];
+        for value in edges {
+            #[derive(Serialize)]
+            struct Params {
+                n: i128,
+            }
+            assert_eq!(
+                to_string(&Params { n: value }).unwrap(),
+                format!("n={value}"),
+                "{value}"
+            );
+        }
+        let mut map = BTreeMap::new();
+        map.insert("u", u64::MAX);
+        assert_eq!(encode(&map), format!("u={}", u64::MAX));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Randomness for idempotency keys and retry jitter, from the operating system.
 //!
-//! Bytes come from the OS generator 256 at a time into a per-thread pool, and each byte is handed
-//! out once: a key costs a copy, not a system call (about 0.35 us on Linux without a vDSO
-//! `getrandom`). A process that forks without exec copies its pool into the child, and both
+//! Bytes come from the OS generator 1,024 at a time into a per-thread pool, and each byte is handed
+//! out once: a key costs a copy, not a system call of its own (about 0.34 us on Linux without a
+//! vDSO `getrandom`). A process that forks without exec copies its pool into the child, and both
 //! processes would then draw the same bytes, so the same idempotency key: a create of one of them
 //! would be answered with the other's result, and lost. [`fork`] therefore counts forks; a pool
 //! filled before the latest fork is thrown away unused. Where forks cannot be counted, every
@@ -14,8 +14,10 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Bytes drawn from the OS per refill: 16 idempotency keys.
-const POOL_BYTES: usize = 256;
+/// Bytes drawn from the OS per refill: 64 idempotency keys. Linux's `getrandom` costs about
+/// 0.34 us for 16 bytes, 0.93 us for 256 and 2.6 us for 1,024 (measured on the benches' machine):
+/// 41 ns a key at this size, and little less beyond it.
+const POOL_BYTES: usize = 1024;
 
 struct Pool {
     bytes: [u8; POOL_BYTES],
@@ -161,15 +163,18 @@ pub(crate) fn uuid_v4() -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
     bytes[8] = (bytes[8] & 0x3f) | 0x80; // variant RFC 4122
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(36);
+    let mut text = [b'-'; 36];
+    let mut at = 0;
     for (i, byte) in bytes.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
+            at += 1; // past a dash
         }
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        text[at] = HEX[usize::from(byte >> 4)];
+        text[at + 1] = HEX[usize::from(byte & 0x0f)];
+        at += 2;
     }
-    out
+    // Hex digits and dashes are ASCII: the conversion cannot fail.
+    String::from_utf8(text.to_vec()).unwrap_or_default()
 }
 
 /// A uniform sample in `[0, 1)`.

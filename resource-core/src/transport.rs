@@ -1,5 +1,6 @@
 //! The seam between the client and the network: one method, plain values, no policy.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::body::Body;
@@ -16,32 +17,59 @@ pub trait Transport: Send + Sync + fmt::Debug {
     /// # Errors
     ///
     /// A [`TransportError`] when no complete response was received.
-    fn send(&self, request: &Request) -> Result<Response, TransportError>;
+    fn send(&self, request: &Request<'_>) -> Result<Response, TransportError>;
 }
 
 /// One HTTP request, fully prepared by the client.
+///
+/// Header names and values borrow from the client where they can (the key, the user agents, the
+/// API version are the same for every request), so preparing a request copies none of them. A
+/// transport that keeps requests past [`Transport::send`] stores [`Request::into_owned`].
 #[derive(Clone, PartialEq, Eq)]
-pub struct Request {
+pub struct Request<'a> {
     /// The method.
     pub method: Method,
     /// The absolute URL, query string included.
     pub url: String,
     /// Header names and values, in the order they are sent.
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The body; empty for `GET` and `DELETE`.
     pub body: Body,
 }
 
-impl Request {
+impl Request<'_> {
     /// The first header named `name` (ASCII case-insensitive).
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
+        self.headers
+            .iter()
+            .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+            .map(|(_, value)| &**value)
+    }
+
+    /// The request with every header copied, so that it can outlive the client's call.
+    #[must_use]
+    pub fn into_owned(self) -> Request<'static> {
+        Request {
+            method: self.method,
+            url: self.url,
+            headers: self
+                .headers
+                .into_iter()
+                .map(|(name, value)| {
+                    (
+                        Cow::Owned(name.into_owned()),
+                        Cow::Owned(value.into_owned()),
+                    )
+                })
+                .collect(),
+            body: self.body,
+        }
     }
 }
 
 /// Redacts `Authorization`, so a logged request never shows the secret key.
-impl fmt::Debug for Request {
+impl fmt::Debug for Request<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
             .headers
@@ -52,7 +80,7 @@ impl fmt::Debug for Request {
                 } else {
                     value
                 };
-                (name.as_str(), shown)
+                (&**name, shown)
             })
             .collect();
         f.debug_struct("Request")
@@ -79,15 +107,11 @@ impl Response {
     /// The first header named `name` (ASCII case-insensitive).
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
+        self.headers
+            .iter()
+            .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
     }
-}
-
-fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.as_str())
 }
 
 /// What kind of failure kept a transport from returning a response.

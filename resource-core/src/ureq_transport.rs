@@ -62,13 +62,19 @@ impl Transport for UreqTransport {
         let headers = request.headers.iter();
         let result = match request.method {
             Method::Get => headers
-                .fold(self.agent.get(&request.url), |r, (k, v)| r.header(k, v))
+                .fold(self.agent.get(&request.url), |r, (k, v)| {
+                    r.header(&**k, &**v)
+                })
                 .call(),
             Method::Delete => headers
-                .fold(self.agent.delete(&request.url), |r, (k, v)| r.header(k, v))
+                .fold(self.agent.delete(&request.url), |r, (k, v)| {
+                    r.header(&**k, &**v)
+                })
                 .call(),
             Method::Post => {
-                let post = headers.fold(self.agent.post(&request.url), |r, (k, v)| r.header(k, v));
+                let post = headers.fold(self.agent.post(&request.url), |r, (k, v)| {
+                    r.header(&**k, &**v)
+                });
                 match request.body.as_bytes() {
                     Some(bytes) => post.send(bytes),
                     // An upload: streamed from its sources, with its length when known (else chunked).

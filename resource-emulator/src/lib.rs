@@ -162,11 +162,16 @@ impl Transport for Emulator {
             )
             .with_source(error)
         })?;
+        let headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
         let outgoing = self.handle(&Incoming {
             method: request.method.as_str(),
             path,
             query,
-            headers: &request.headers,
+            headers: &headers,
             body: &body,
         });
         Ok(Response {

@@ -156,7 +156,7 @@ type TransportHandler = Box<dyn FnMut(&Request) -> Result<Response, TransportErr
 /// A transport that never leaves the process: it records each request and answers from a handler.
 #[derive(Clone)]
 pub struct InProcess {
-    requests: Arc<Mutex<Vec<Request>>>,
+    requests: Arc<Mutex<Vec<Request<'static>>>>,
     handler: Arc<Mutex<TransportHandler>>,
 }
 
@@ -170,7 +170,7 @@ impl InProcess {
         }
     }
 
-    pub fn requests(&self) -> Vec<Request> {
+    pub fn requests(&self) -> Vec<Request<'static>> {
         self.requests.lock().unwrap().clone()
     }
 }
@@ -183,7 +183,10 @@ impl std::fmt::Debug for InProcess {
 
 impl Transport for InProcess {
     fn send(&self, request: &Request) -> Result<Response, TransportError> {
-        self.requests.lock().unwrap().push(request.clone());
+        self.requests
+            .lock()
+            .unwrap()
+            .push(request.clone().into_owned());
         (self.handler.lock().unwrap())(request)
     }
 }
