@@ -15,48 +15,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "example code")]
 
 use std::hint::black_box;
-use std::sync::Barrier;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use benches::{Loopback, raw_get};
+use benches::{Loopback, median, rate, raw_get};
 use file_link::FileLink;
-
-/// Requests per second of `call` run by `threads` threads for `round`.
-fn rate(threads: usize, round: Duration, call: &(dyn Fn() + Sync)) -> f64 {
-    let ready = Barrier::new(threads + 1);
-    let (done, elapsed) = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                let ready = &ready;
-                scope.spawn(move || {
-                    ready.wait();
-                    let deadline = Instant::now() + round;
-                    let mut done = 0u64;
-                    while Instant::now() < deadline {
-                        call();
-                        done += 1;
-                    }
-                    done
-                })
-            })
-            .collect();
-        ready.wait();
-        let started = Instant::now();
-        let done: u64 = workers.into_iter().map(|w| w.join().unwrap()).sum();
-        (done, started.elapsed())
-    });
-    done as f64 / elapsed.as_secs_f64()
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 0 {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    }
-}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -97,7 +59,7 @@ fn main() {
     for threads in [1, 8] {
         // Warm up: connections open, allocator and caches settled.
         for contender in contenders {
-            rate(threads, round, contender);
+            let _ = rate(threads, round, contender);
         }
         let mut rates = [Vec::new(), Vec::new(), Vec::new()];
         for index in 0..rounds {
