@@ -485,14 +485,25 @@ impl<S: Sink> SeqSerializer<'_, S> {
         self.key.truncate(self.base);
         let _ = write!(self.key, "[{}]", self.index);
         self.index += 1;
-        let result = value.serialize(ValueSerializer {
-            sink: &mut *self.sink,
-            key: &mut *self.key,
-            top: false,
-        });
-        self.key.truncate(self.base);
-        result
+        serialize_child(self.sink, self.key, self.base, value)
     }
+}
+
+/// Serializes `value` under the child key just written to `key`, then cuts `key` back to its
+/// parent's `base` length.
+fn serialize_child<S: Sink, T: Serialize + ?Sized>(
+    sink: &mut S,
+    key: &mut String,
+    base: usize,
+    value: &T,
+) -> Result<(), FormError> {
+    let result = value.serialize(ValueSerializer {
+        sink,
+        key: &mut *key,
+        top: false,
+    });
+    key.truncate(base);
+    result
 }
 
 /// The four sequence-like serde traits, all as [`SeqSerializer::element`].
@@ -551,13 +562,7 @@ impl<S: Sink> MapSerializer<'_, S> {
 
     /// Serializes `value` under the child key just written.
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        let result = value.serialize(ValueSerializer {
-            sink: &mut *self.sink,
-            key: &mut *self.key,
-            top: false,
-        });
-        self.key.truncate(self.base);
-        result
+        serialize_child(self.sink, self.key, self.base, value)
     }
 
     fn field<T: Serialize + ?Sized>(

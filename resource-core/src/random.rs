@@ -28,6 +28,13 @@ struct Pool {
 }
 
 impl Pool {
+    /// Nothing drawn yet: the first draw fills it.
+    const EMPTY: Pool = Pool {
+        bytes: [0; POOL_BYTES],
+        next: POOL_BYTES,
+        generation: 0,
+    };
+
     /// Copies unused bytes into `out`, refilling first when the pool is short or was filled
     /// before a fork. `false` when the OS refused to refill.
     fn take(&mut self, out: &mut [u8], generation: u64) -> bool {
@@ -49,9 +56,7 @@ impl Pool {
 }
 
 thread_local! {
-    static POOL: RefCell<Pool> = const {
-        RefCell::new(Pool { bytes: [0; POOL_BYTES], next: POOL_BYTES, generation: 0 })
-    };
+    static POOL: RefCell<Pool> = const { RefCell::new(Pool::EMPTY) };
 }
 
 /// Fills `bytes` with random bytes, from this thread's pool when forks are counted, else straight
@@ -229,11 +234,7 @@ mod tests {
 
     #[test]
     fn a_pool_filled_before_a_fork_is_not_used_after_it() {
-        let mut pool = Pool {
-            bytes: [0; POOL_BYTES],
-            next: POOL_BYTES,
-            generation: 0,
-        };
+        let mut pool = Pool::EMPTY;
         let mut first = [0u8; 16];
         assert!(pool.take(&mut first, 1));
         // The copy a child would inherit, drawing under the next generation.
@@ -248,11 +249,7 @@ mod tests {
 
     #[test]
     fn bytes_handed_out_are_wiped_from_the_pool() {
-        let mut pool = Pool {
-            bytes: [0; POOL_BYTES],
-            next: POOL_BYTES,
-            generation: 0,
-        };
+        let mut pool = Pool::EMPTY;
         let mut out = [0u8; 16];
         assert!(pool.take(&mut out, 1));
         assert_eq!(pool.bytes[..16], [0; 16]);
