@@ -6,7 +6,9 @@
 //! processes would then draw the same bytes, so the same idempotency key: a create of one of them
 //! would be answered with the other's result, and lost. [`fork`] therefore counts forks; a pool
 //! filled before the latest fork is thrown away unused. Where forks cannot be counted, every
-//! draw goes to the OS.
+//! draw goes to the OS. Counted: every `fork()` through libc (what `nix`, `daemonize` and
+//! pre-fork servers call). Not counted: a raw `clone` system call without `CLONE_VM`, which
+//! skips libc's fork handlers (and which std itself does not support running Rust code after).
 
 use std::cell::RefCell;
 use std::collections::hash_map::RandomState;
