@@ -48,7 +48,7 @@ pub fn to_pairs<T: Serialize + ?Sized>(params: &T) -> Result<Vec<Pair>, Error> {
 pub fn encode_pairs(pairs: &[Pair]) -> String {
     // One allocation in the common case: every byte literal, plus `=` and `&` per pair.
     let literal: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-    let mut out = Encoded::new(String::with_capacity(literal));
+    let mut out = Encoded(String::with_capacity(literal));
     for (key, value) in pairs {
         out.pair(key, value);
     }
@@ -63,7 +63,7 @@ pub fn encode_pairs(pairs: &[Pair]) -> String {
 /// As [`to_pairs`].
 pub fn to_string<T: Serialize + ?Sized>(params: &T) -> Result<String, Error> {
     // Room for a typical create (a few ids, a timestamp, some metadata) without regrowing.
-    let mut out = Encoded::new(String::with_capacity(256));
+    let mut out = Encoded(String::with_capacity(256));
     serialize(params, &mut out)?;
     Ok(out.0)
 }
@@ -105,10 +105,6 @@ impl Sink for Vec<Pair> {
 struct Encoded(String);
 
 impl Encoded {
-    fn new(out: String) -> Self {
-        Encoded(out)
-    }
-
     fn separate(&mut self, key: &str) {
         // Every pair writes at least its `=`, so an empty string means no pair yet.
         if !self.0.is_empty() {

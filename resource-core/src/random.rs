@@ -180,8 +180,7 @@ pub(crate) fn uuid_v4() -> String {
         text[at + 1] = HEX[usize::from(byte & 0x0f)];
         at += 2;
     }
-    // Hex digits and dashes are ASCII: the conversion cannot fail.
-    String::from_utf8(text.to_vec()).unwrap_or_default()
+    text.iter().copied().map(char::from).collect()
 }
 
 /// A uniform sample in `[0, 1)`.

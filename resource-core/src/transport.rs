@@ -41,10 +41,7 @@ impl Request<'_> {
     /// The first header named `name` (ASCII case-insensitive).
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
-            .map(|(_, value)| &**value)
+        find_header(&self.headers, name)
     }
 
     /// The request with every header copied, so that it can outlive the client's call.
@@ -107,11 +104,20 @@ impl Response {
     /// The first header named `name` (ASCII case-insensitive).
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        find_header(&self.headers, name)
     }
+}
+
+/// The value of the first header named `name` (ASCII case-insensitive), for requests' borrowed
+/// headers and responses' owned ones alike.
+fn find_header<'h, N: AsRef<str>, V: AsRef<str>>(
+    headers: &'h [(N, V)],
+    name: &str,
+) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(candidate, _)| candidate.as_ref().eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_ref())
 }
 
 /// What kind of failure kept a transport from returning a response.
