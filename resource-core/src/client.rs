@@ -8,9 +8,12 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::answer::FromResponse;
 use crate::body::Body;
 use crate::error::{ApiError, ApiErrorBody, DecodeError, Error, ErrorKind, excerpt};
 use crate::form;
+use crate::operation::Operation;
+use crate::path;
 use crate::random;
 use crate::resource::{Encoding, Host};
 use crate::retry::RetryPolicy;
@@ -410,7 +413,51 @@ impl Client {
         T: DeserializeOwned,
         P: Serialize + ?Sized,
     {
-        let payload = match (encoding, method) {
+        let payload = self.payload(encoding, method, params)?;
+        let response = self.send(method, host, path, payload)?;
+        decode(&response)
+    }
+
+    /// Sends `params` to `operation`, its path template filled with `ids` (each one
+    /// percent-encoded path segment, see [`path::fill`](crate::path::fill)), and reads the
+    /// answer as `T`: a `Deserialize` type, or [`Binary`](crate::Binary).
+    ///
+    /// Every method `#[derive(StripeResource)]` generates is this call; it is also the way to
+    /// reach an endpoint no declaration covers:
+    ///
+    /// ```no_run
+    /// use resource_core::{Client, Method, Operation};
+    ///
+    /// # fn main() -> Result<(), resource_core::Error> {
+    /// # let client = Client::builder("sk_test_123").build()?;
+    /// const VERIFY: Operation = Operation::new("verify", Method::Post, "/v1/customers/{customer}/sources/{id}/verify");
+    /// let params = std::collections::BTreeMap::from([("amounts[0]", 32), ("amounts[1]", 45)]);
+    /// let source: serde_json::Value = client.call(&VERIFY, &["cus_123", "ba_456"], &params)?;
+    /// # let _ = source;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::request`]; a template that `ids` do not fill is `InvalidInput`.
+    pub fn call<T, P>(&self, operation: &Operation, ids: &[&str], params: &P) -> Result<T, Error>
+    where
+        T: FromResponse,
+        P: Serialize + ?Sized,
+    {
+        let path = path::fill(operation.path, ids)?;
+        let payload = self.payload(operation.encoding, operation.method, params)?;
+        T::from_response(self.send(operation.method, operation.host, &path, payload)?)
+    }
+
+    fn payload<P: Serialize + ?Sized>(
+        &self,
+        encoding: Encoding,
+        method: Method,
+        params: &P,
+    ) -> Result<Payload, Error> {
+        Ok(match (encoding, method) {
             (Encoding::Form, _) => Payload::Form(form::to_string(params)?),
             (Encoding::Multipart, Method::Post) => {
                 let (body, content_type) = crate::multipart::encode(params)?;
@@ -421,9 +468,7 @@ impl Client {
                     "a {method} request cannot carry a multipart body"
                 )));
             }
-        };
-        let response = self.send(method, host, path, payload)?;
-        decode(&response)
+        })
     }
 
     /// Sends encoded parameters, retrying per the policy; returns a 2xx response.

@@ -14,10 +14,17 @@ pub const MAX_ID_LEN: usize = 255;
 
 /// A typed object id such as `FileLinkId`.
 ///
-/// Parsing (`FromStr`) is strict: the declared prefix, `_`, then one or more ASCII letters,
-/// digits or `_`, at most [`MAX_ID_LEN`] characters in all, so a caller cannot pass a customer
-/// id where a link id belongs. Decoding from a response is lenient and accepts any string,
-/// because Stripe may add or change prefixes.
+/// Parsing (`FromStr`) is strict: one of the declared prefixes, `_`, then one or more ASCII
+/// letters, digits or `_`, at most [`MAX_ID_LEN`] characters in all, so a caller cannot pass a
+/// customer id where a link id belongs. An id type declared with no prefix (`prefix = ""`: a
+/// coupon's id is chosen by its creator, a country spec's is `US`) accepts ASCII letters,
+/// digits, `_`, `-` and `.` instead, but not `.` or `..` alone. Decoding from a response is
+/// lenient and accepts any string, because Stripe may add or change prefixes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Stripe id type",
+    label = "expected the id type of a declared resource",
+    note = "a parent in `parents(...)` is written with the id type its own declaration generates, such as `parents(customer = CustomerId)`"
+)]
 pub trait ResourceId:
     Clone
     + Eq
@@ -29,8 +36,13 @@ pub trait ResourceId:
     + Serialize
     + DeserializeOwned
 {
-    /// The declared prefix, without the trailing `_` (`"link"` for file links).
+    /// The first declared prefix, without the trailing `_` (`"link"` for file links); `""` when
+    /// the ids have no fixed prefix.
     const PREFIX: &'static str;
+
+    /// Every declared prefix (`["card", "ba", "src"]` for a customer's payment sources); empty
+    /// when the ids have no fixed prefix.
+    const PREFIXES: &'static [&'static str];
 
     /// The id as sent on the wire.
     fn as_str(&self) -> &str {
@@ -38,33 +50,56 @@ pub trait ResourceId:
     }
 }
 
-/// Checks `s` against the strict id syntax for `prefix`; the caller wraps the accepted string.
+/// Checks `s` against the strict id syntax for `prefixes` (any one of them; none: an id with no
+/// fixed prefix); the caller wraps the accepted string.
 ///
 /// # Errors
 ///
 /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) naming what is wrong.
-pub fn check_id(prefix: &str, s: &str) -> Result<(), Error> {
-    let rest = s
-        .strip_prefix(prefix)
-        .and_then(|rest| rest.strip_prefix('_'))
-        .filter(|_| !prefix.is_empty());
-    let Some(rest) = rest else {
-        return Err(Error::invalid_input(format!(
-            "invalid id {}: expected the prefix `{prefix}_`",
-            Excerpt(s)
-        )));
-    };
-    if rest.is_empty() {
-        return Err(Error::invalid_input(format!(
-            "invalid id {}: nothing after the prefix `{prefix}_`",
-            Excerpt(s)
-        )));
-    }
+pub fn check_id(prefixes: &[&str], s: &str) -> Result<(), Error> {
     if s.len() > MAX_ID_LEN {
         return Err(Error::invalid_input(format!(
             "invalid id {}: {} bytes, at most {MAX_ID_LEN} allowed",
             Excerpt(s),
             s.len()
+        )));
+    }
+    if prefixes.is_empty() {
+        if matches!(s, "" | "." | "..") {
+            return Err(Error::invalid_input(format!(
+                "invalid id {}: not a path segment",
+                Excerpt(s)
+            )));
+        }
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+        if let Some(bad) = s.chars().find(|c| !allowed(*c)) {
+            return Err(Error::invalid_input(format!(
+                "invalid id {}: {bad:?} is not an ASCII letter, digit, `_`, `-` or `.`",
+                Excerpt(s)
+            )));
+        }
+        return Ok(());
+    }
+    let rest = prefixes.iter().find_map(|prefix| {
+        s.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('_'))
+            .filter(|_| !prefix.is_empty())
+    });
+    let Some(rest) = rest else {
+        let expected: Vec<String> = prefixes.iter().map(|p| format!("`{p}_`")).collect();
+        let expected = match expected.as_slice() {
+            [one] => format!("the prefix {one}"),
+            several => format!("one of the prefixes {}", several.join(", ")),
+        };
+        return Err(Error::invalid_input(format!(
+            "invalid id {}: expected {expected}",
+            Excerpt(s)
+        )));
+    };
+    if rest.is_empty() {
+        return Err(Error::invalid_input(format!(
+            "invalid id {}: nothing after the prefix",
+            Excerpt(s)
         )));
     }
     if let Some(bad) = rest
@@ -77,6 +112,16 @@ pub fn check_id(prefix: &str, s: &str) -> Result<(), Error> {
         )));
     }
     Ok(())
+}
+
+/// The first of `prefixes`, or `""`.
+#[doc(hidden)]
+#[must_use]
+pub const fn first_prefix(prefixes: &[&'static str]) -> &'static str {
+    match prefixes {
+        [first, ..] => first,
+        [] => "",
+    }
 }
 
 /// Quotes at most 64 characters of untrusted input for an error message.
@@ -94,11 +139,12 @@ impl fmt::Display for Excerpt<'_> {
 
 /// Defines a typed id newtype. Used by `#[derive(StripeResource)]`; not public API.
 ///
-/// `define_id! { #[doc = "..."] pub struct FileLinkId, prefix = "link" }`
+/// `define_id! { #[doc = "..."] pub struct FileLinkId, prefix = ["link"] }`; `prefix = []` for ids
+/// with no fixed prefix.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __define_id {
-    ($(#[$attr:meta])* $vis:vis struct $name:ident, prefix = $prefix:literal) => {
+    ($(#[$attr:meta])* $vis:vis struct $name:ident, prefix = [$($prefix:literal),*]) => {
         $(#[$attr])*
         #[derive(
             ::core::clone::Clone,
@@ -122,7 +168,8 @@ macro_rules! __define_id {
 
             #[automatically_derived]
             impl $crate::ResourceId for $name {
-                const PREFIX: &'static str = $prefix;
+                const PREFIX: &'static str = $crate::__private::first_prefix(<Self as $crate::ResourceId>::PREFIXES);
+                const PREFIXES: &'static [&'static str] = &[$($prefix),*];
             }
 
             #[automatically_derived]
@@ -130,7 +177,7 @@ macro_rules! __define_id {
                 type Err = $crate::Error;
 
                 fn from_str(s: &str) -> $crate::__private::Result<Self, $crate::Error> {
-                    $crate::__private::check_id($prefix, s)?;
+                    $crate::__private::check_id(<Self as $crate::ResourceId>::PREFIXES, s)?;
                     $crate::__private::Ok(Self($crate::__private::String::from(s)))
                 }
             }

@@ -26,6 +26,7 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+mod answer;
 mod body;
 mod client;
 mod error;
@@ -35,15 +36,19 @@ mod id;
 mod list;
 mod metadata;
 mod multipart;
+mod operation;
 mod params;
+pub mod path;
 mod random;
 mod resource;
 mod retry;
+mod search;
 mod transport;
 mod upload;
 #[cfg(feature = "ureq")]
 mod ureq_transport;
 
+pub use answer::{Binary, FromResponse};
 pub use body::{Body, BodyReader};
 pub use client::{
     Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, DEFAULT_FILES_BASE_URL, Method,
@@ -54,11 +59,13 @@ pub use expandable::Expandable;
 pub use id::{MAX_ID_LEN, ResourceId};
 pub use list::{List, Paginator};
 pub use metadata::{Metadata, MetadataParam};
+pub use operation::{Declaration, Declared, Operation};
 pub use params::{ExpiresAt, RangeQuery, RetrieveParams};
 pub use resource::{
     Creatable, Deletable, Deleted, Encoding, Host, Listable, Retrievable, StripeResource, Updatable,
 };
 pub use retry::RetryPolicy;
+pub use search::{SearchParams, SearchResult};
 pub use transport::{Request, Response, Transport, TransportError, TransportErrorKind};
 pub use upload::Upload;
 #[cfg(feature = "ureq")]
@@ -71,7 +78,8 @@ pub use resource_derive::StripeResource;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::__define_id as define_id;
-    pub use crate::id::check_id;
+    pub use crate::id::{check_id, first_prefix};
+    pub use crate::resource::NoParams;
     pub use serde;
     pub use std::boxed::Box;
     pub use std::option::Option::{self, None, Some};

@@ -1,10 +1,13 @@
 //! One page of a list (`List<T>`) and lazy iteration over all pages (`Paginator<T>`).
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{Client, Method, Payload, decode};
 use crate::error::{DecodeError, Error};
 use crate::form::{self, Pair};
+use crate::operation::Operation;
+use crate::path;
 use crate::resource::{Host, StripeResource};
 
 /// One page of a list endpoint: `{"object": "list", "url": ..., "has_more": ..., "data": [...]}`.
@@ -28,31 +31,61 @@ fn list_object() -> String {
 
 const STARTING_AFTER: &str = "starting_after";
 const ENDING_BEFORE: &str = "ending_before";
+const PAGE: &str = "page";
 
-/// Iterates over every object of a list endpoint, fetching one page at a time (DESIGN 5.6).
+/// Iterates over every object of a list or search endpoint, fetching one page at a time
+/// (DESIGN 5.6).
 ///
-/// - Forward (the default): each next request repeats the caller's parameters with
+/// - A list, forward (the default): each next request repeats the caller's parameters with
 ///   `starting_after` set to the last id of the page.
-/// - Backward (the caller set `ending_before` and not `starting_after`): each page is yielded in
-///   reverse, and the next request sets `ending_before` to the first id of the page as the server
-///   sent it.
+/// - A list, backward (the caller set `ending_before` and not `starting_after`): each page is
+///   yielded in reverse, and the next request sets `ending_before` to the first id of the page
+///   as the server sent it.
+/// - A search: each next request sets `page` to the previous page's `next_page`.
 ///
-/// A cursor the caller gave keeps its position among the parameters; only its value changes.
-/// Iteration stops after a page with `has_more: false` (or no items) without another request.
-/// After an error the iterator yields nothing more. Only one page is held in memory.
+/// The paginator owns these parameters: the params type need not declare them. One the caller
+/// gave keeps its position among the parameters; only its value changes. Iteration stops after a
+/// page with `has_more: false` (or no items, or no `next_page`) without another request. After
+/// an error the iterator yields nothing more. Only one page is held in memory.
+///
+/// Generated `paginate` methods build one; for an endpoint no declaration covers:
+///
+/// ```no_run
+/// use resource_core::{Client, Method, Operation, Paginator};
+/// # #[derive(serde::Deserialize)] struct X;
+/// # fn demo<T: resource_core::StripeResource>(client: &Client) -> Result<(), resource_core::Error> {
+/// const LINE_ITEMS: Operation = Operation::new("line_items", Method::Get, "/v1/checkout/sessions/{session}/line_items");
+/// let params = std::collections::BTreeMap::from([("limit", 100)]);
+/// for item in Paginator::<T>::new(client, &LINE_ITEMS, &["cs_test_123"], &params) {
+///     let item: T = item?;
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[must_use = "a paginator does nothing until iterated"]
 pub struct Paginator<T> {
     client: Client,
     host: Host,
-    path: &'static str,
+    path: String,
     pairs: Vec<Pair>,
-    cursor_key: &'static str,
+    next: Next<T>,
     page: std::vec::IntoIter<T>,
     state: State,
 }
 
+/// How the next page is asked for.
+enum Next<T> {
+    /// Set `key` (`starting_after` or `ending_before`) to the id `id` reads from the edge item.
+    Cursor {
+        key: &'static str,
+        id: fn(&T) -> &str,
+    },
+    /// Set `page` to the previous page's `next_page`.
+    PageToken,
+}
+
 enum State {
-    /// The parameters could not be encoded: yield this error first.
+    /// The parameters could not be encoded, or the path filled: yield this error first.
     Failed(Error),
     /// The next request goes out with `pairs` as they are.
     Ready,
@@ -60,76 +93,135 @@ enum State {
     Done,
 }
 
-impl<T> Paginator<T> {
-    pub(crate) fn new<P: Serialize + ?Sized>(
-        client: Client,
-        host: Host,
-        path: &'static str,
+/// A page as both lists and searches send it; other fields are ignored.
+#[derive(Deserialize)]
+struct Page<T> {
+    data: Vec<T>,
+    has_more: bool,
+    #[serde(default)]
+    next_page: Option<String>,
+}
+
+impl<T: StripeResource> Paginator<T> {
+    /// Pages through the list endpoint `operation`, its path filled with `ids` (see
+    /// [`path::fill`](crate::path::fill)), starting with `params`.
+    ///
+    /// Nothing is sent until the first item is asked for; a path or parameters that cannot be
+    /// sent are the first item's error.
+    pub fn new<P: Serialize + ?Sized>(
+        client: &Client,
+        operation: &Operation,
+        ids: &[&str],
         params: &P,
     ) -> Self {
-        let (pairs, state) = match form::to_pairs(params) {
-            Ok(pairs) => (pairs, State::Ready),
-            Err(error) => (Vec::new(), State::Failed(error)),
-        };
-        let has = |key: &str| pairs.iter().any(|(k, _)| k == key);
-        let cursor_key = if has(ENDING_BEFORE) && !has(STARTING_AFTER) {
+        let mut paginator = Paginator::start(client, operation, ids, params, Next::PageToken);
+        let has = |key: &str| paginator.pairs.iter().any(|(k, _)| k == key);
+        let key = if has(ENDING_BEFORE) && !has(STARTING_AFTER) {
             ENDING_BEFORE
         } else {
             STARTING_AFTER
         };
+        paginator.next = Next::Cursor {
+            key,
+            id: |item: &T| item.id().as_ref(),
+        };
+        paginator
+    }
+}
+
+impl<T> Paginator<T> {
+    /// Pages through the search endpoint `operation` (`GET /v1/customers/search`), its path
+    /// filled with `ids`, following each page's `next_page`.
+    pub fn search<P: Serialize + ?Sized>(
+        client: &Client,
+        operation: &Operation,
+        ids: &[&str],
+        params: &P,
+    ) -> Self {
+        Paginator::start(client, operation, ids, params, Next::PageToken)
+    }
+
+    fn start<P: Serialize + ?Sized>(
+        client: &Client,
+        operation: &Operation,
+        ids: &[&str],
+        params: &P,
+        next: Next<T>,
+    ) -> Self {
+        let prepared =
+            path::fill(operation.path, ids).and_then(|path| Ok((path, form::to_pairs(params)?)));
+        let (path, pairs, state) = match prepared {
+            Ok((path, pairs)) => (path, pairs, State::Ready),
+            Err(error) => (String::new(), Vec::new(), State::Failed(error)),
+        };
         Paginator {
-            client,
-            host,
+            client: client.clone(),
+            host: operation.host,
             path,
             pairs,
-            cursor_key,
+            next,
             page: Vec::new().into_iter(),
             state,
         }
     }
 
+    fn key(&self) -> &'static str {
+        match self.next {
+            Next::Cursor { key, .. } => key,
+            Next::PageToken => PAGE,
+        }
+    }
+
     fn backward(&self) -> bool {
-        self.cursor_key == ENDING_BEFORE
+        self.key() == ENDING_BEFORE
     }
 
     fn cursor(&self) -> Option<&str> {
+        let key = self.key();
         self.pairs
             .iter()
-            .find(|(k, _)| k == self.cursor_key)
+            .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
 
     fn set_cursor(&mut self, value: String) {
-        match self.pairs.iter_mut().find(|(k, _)| k == self.cursor_key) {
+        let key = self.key();
+        match self.pairs.iter_mut().find(|(k, _)| k == key) {
             Some(pair) => pair.1 = value,
-            None => self.pairs.push((self.cursor_key.to_owned(), value)),
+            None => self.pairs.push((key.to_owned(), value)),
         }
     }
 }
 
-impl<T: StripeResource> Paginator<T> {
+impl<T: DeserializeOwned> Paginator<T> {
     /// Fetches the next page into `self.page` and decides what follows it.
     fn fetch(&mut self) -> Result<(), Error> {
         let response = self.client.send(
             Method::Get,
             self.host,
-            self.path,
+            &self.path,
             Payload::Form(form::encode_pairs(&self.pairs)),
         )?;
-        let list: List<T> = decode(&response)?;
-        let edge = if self.backward() {
-            list.data.first()
-        } else {
-            list.data.last()
+        let page: Page<T> = decode(&response)?;
+        let next = match self.next {
+            Next::Cursor { id, .. } => {
+                let edge = if self.backward() {
+                    page.data.first()
+                } else {
+                    page.data.last()
+                };
+                edge.map(|item| id(item).to_owned())
+            }
+            Next::PageToken => page.next_page,
         };
-        let next_cursor = edge.map(|item| item.id().as_ref().to_owned());
-        let mut data = list.data;
+        let mut data = page.data;
         if self.backward() {
             data.reverse();
         }
+        let progressed = !data.is_empty();
         self.page = data.into_iter();
         self.state = State::Done;
-        if let (true, Some(next)) = (list.has_more, next_cursor) {
+        if let (true, true, Some(next)) = (page.has_more, progressed, next) {
             if self.cursor() == Some(next.as_str()) {
                 return Err(Error::Decode(Box::new(DecodeError {
                     status: response.status,
@@ -147,7 +239,7 @@ impl<T: StripeResource> Paginator<T> {
     }
 }
 
-impl<T: StripeResource> Iterator for Paginator<T> {
+impl<T: DeserializeOwned> Iterator for Paginator<T> {
     type Item = Result<T, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {

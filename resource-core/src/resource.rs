@@ -7,7 +7,9 @@ use crate::client::{Client, Method};
 use crate::error::Error;
 use crate::id::ResourceId;
 use crate::list::{List, Paginator};
+use crate::operation::Operation;
 use crate::params::RetrieveParams;
+use crate::path;
 
 /// A Stripe API object that lives at a collection path, such as File Links at `/v1/file_links`.
 ///
@@ -45,6 +47,11 @@ pub enum Encoding {
 }
 
 /// A resource that can be created with `POST {PATH}`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not declare `create`",
+    label = "`create` is not among the operations of `{Self}`",
+    note = "add `create = CreateParams` to the `#[stripe(...)]` attribute of `{Self}`; a nested resource (a `path` with `{{parent}}` placeholders) or a singleton has the method without the trait"
+)]
 pub trait Creatable: StripeResource {
     /// The create parameters.
     type CreateParams: Serialize;
@@ -65,6 +72,11 @@ pub trait Creatable: StripeResource {
 }
 
 /// A resource that can be fetched with `GET {PATH}/{id}`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not declare `retrieve`",
+    label = "`retrieve` is not among the operations of `{Self}`",
+    note = "add `retrieve` to the `#[stripe(...)]` attribute of `{Self}`; a nested resource (a `path` with `{{parent}}` placeholders) or a singleton has the method without the trait"
+)]
 pub trait Retrievable: StripeResource {
     /// The host the retrieve goes to.
     const HOST: Host = Host::Api;
@@ -100,6 +112,11 @@ pub trait Retrievable: StripeResource {
 }
 
 /// A resource that can be changed with `POST {PATH}/{id}`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not declare `update`",
+    label = "`update` is not among the operations of `{Self}`",
+    note = "add `update = UpdateParams` to the `#[stripe(...)]` attribute of `{Self}`; a nested resource (a `path` with `{{parent}}` placeholders) or a singleton has the method without the trait"
+)]
 pub trait Updatable: StripeResource {
     /// The update parameters.
     type UpdateParams: Serialize;
@@ -125,6 +142,11 @@ pub trait Updatable: StripeResource {
 }
 
 /// A resource that can be deleted with `DELETE {PATH}/{id}`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not declare `delete`",
+    label = "`delete` is not among the operations of `{Self}`",
+    note = "add `delete` to the `#[stripe(...)]` attribute of `{Self}`; a nested resource (a `path` with `{{parent}}` placeholders) or a singleton has the method without the trait"
+)]
 pub trait Deletable: StripeResource {
     /// The host the delete goes to.
     const HOST: Host = Host::Api;
@@ -146,6 +168,11 @@ pub trait Deletable: StripeResource {
 }
 
 /// A resource whose collection can be listed with `GET {PATH}`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not declare `list`",
+    label = "`list` is not among the operations of `{Self}`",
+    note = "add `list = ListParams` to the `#[stripe(...)]` attribute of `{Self}`; a nested resource (a `path` with `{{parent}}` placeholders) or a singleton has the method without the trait"
+)]
 pub trait Listable: StripeResource {
     /// The list parameters (filters, `limit`, cursors, `expand`).
     type ListParams: Serialize;
@@ -166,7 +193,8 @@ pub trait Listable: StripeResource {
     /// Pages forward with `starting_after`, or backwards when `params` set `ending_before` and
     /// not `starting_after` (see [`Paginator`]).
     fn paginate(client: &Client, params: &Self::ListParams) -> Paginator<Self> {
-        Paginator::new(client.clone(), Self::HOST, Self::PATH, params)
+        let operation = Operation::new("list", Method::Get, Self::PATH).host(Self::HOST);
+        Paginator::new(client, &operation, &[], params)
     }
 }
 
@@ -181,24 +209,18 @@ pub struct Deleted<Id> {
     pub deleted: bool,
 }
 
-/// An empty parameter set: encodes to nothing.
+/// An empty parameter set: encodes to nothing. What generated methods send for an operation
+/// declared without parameters.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, Default, Serialize)]
-struct NoParams;
+pub struct NoParams;
 
-/// `{collection}/{id}` with the id as one percent-encoded path segment.
-///
-/// Ids decoded from responses are not checked (Stripe may change prefixes), so this is the last
-/// line of defence: an empty, `.` or `..` id would address another endpoint, and is refused.
+/// `{collection}/{id}` with the id as one percent-encoded path segment (see [`path::push_id`]).
 fn object_path(collection: &str, id: &impl ResourceId) -> Result<String, Error> {
     let id = id.as_ref();
-    if matches!(id, "" | "." | "..") {
-        return Err(Error::invalid_input(format!(
-            "refusing to send the id {id:?}: it is not a path segment"
-        )));
-    }
     let mut path = String::with_capacity(collection.len() + 1 + id.len());
     path.push_str(collection);
     path.push('/');
-    crate::form::push_path_segment(&mut path, id);
+    path::push_id(&mut path, id)?;
     Ok(path)
 }

@@ -1,11 +1,12 @@
 //! Phase 2: the model. [`Input`] is the item as declared, everything optional; `valid` turns it
-//! into a [`Resource`], which has everything `expand` needs.
+//! into a [`Resource`], which has everything `expand` needs: every operation resolved into its
+//! HTTP method, full path template, arguments, parameters and answer.
 
 use quote::format_ident;
 use syn::{Attribute, Data, DataEnum, DataUnion, DeriveInput, Field, Fields, FieldsNamed};
-use syn::{FieldsUnnamed, Ident, LitStr, Visibility};
+use syn::{FieldsUnnamed, Ident, Type, Visibility};
 
-use crate::attr::{self, ATTRIBUTE, Attrs, Ops};
+use crate::attr::{self, ATTRIBUTE, Attrs, HttpMethod, Key, Settings};
 
 /// The name of the field that holds the object's id.
 pub(crate) const ID_FIELD: &str = "id";
@@ -32,15 +33,44 @@ pub(crate) enum Body<'a> {
     Union(&'a DataUnion),
 }
 
-/// A resource that passed validation.
+/// A resource as `valid` resolved it. After errors it holds what could be resolved, for the
+/// fallback: the operations that did resolve, and empty strings for missing values.
 pub(crate) struct Resource<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) vis: &'a Visibility,
-    pub(crate) id_type: &'a Ident,
-    pub(crate) object: &'a LitStr,
-    pub(crate) path: &'a LitStr,
-    pub(crate) prefix: &'a LitStr,
-    pub(crate) ops: &'a Ops,
+    /// The id type and its prefixes (empty: no fixed prefix); `None` for a singleton.
+    pub(crate) id: Option<(&'a Ident, Vec<String>)>,
+    pub(crate) object: String,
+    pub(crate) path: String,
+    /// Whether the path has parents: the operation traits of resource-core do not fit then.
+    pub(crate) nested: bool,
+    pub(crate) ops: Vec<Operation<'a>>,
+}
+
+/// One declared operation, resolved.
+pub(crate) struct Operation<'a> {
+    pub(crate) key: Key,
+    /// The name of the method (`create`, or an action's name).
+    pub(crate) name: Ident,
+    pub(crate) method: HttpMethod,
+    /// The full path template: `/v1/customers/{customer}/balance_transactions/{id}`.
+    pub(crate) template: String,
+    /// The template's placeholders, in order: the method's arguments after `client`.
+    pub(crate) args: Vec<PathArg<'a>>,
+    /// The parameters type as declared; `None` where the operation takes none, or its default
+    /// (`RetrieveParams`, `SearchParams`).
+    pub(crate) params: Option<&'a Type>,
+    /// The answer type as declared with `returns` or `list`.
+    pub(crate) answer: Option<&'a attr::Answer>,
+    pub(crate) settings: Settings,
+}
+
+/// A placeholder of a path template.
+pub(crate) enum PathArg<'a> {
+    /// A parent's id: `{customer}` with `parents(customer = CustomerId)`.
+    Parent { name: &'a Ident, ty: &'a Type },
+    /// `{id}`: the resource's own id.
+    Id,
 }
 
 impl<'a> Input<'a> {

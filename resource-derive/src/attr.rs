@@ -3,15 +3,16 @@
 //! Reading goes on past a bad entry so that every mistake in an attribute is reported at once:
 //! recoverable errors are collected in [`Attrs::errors`] and only a break in the `key = value,`
 //! structure itself stops reading the rest of that attribute. Whether a value makes sense (a path
-//! that starts with `/v1/`, a lowercase prefix) is for `valid` to say; the values of `host` and
-//! `encoding` are keywords, so they are read here against their table, like the keys.
+//! that starts with `/v1/`, a lowercase prefix, an action path whose placeholders are known) is
+//! for `valid` to say; the values of `host` and `encoding` are keywords, so they are read here
+//! against their table, like the keys.
 
 use std::mem;
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
-use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::parse::{Parse, ParseStream, Parser};
+use syn::punctuated::Punctuated;
 use syn::{Attribute, Error, Ident, LitStr, Meta, Token, Type, token};
 
 /// The name of the helper attribute.
@@ -22,12 +23,16 @@ pub(crate) const ATTRIBUTE: &str = "stripe";
 pub(crate) enum Key {
     Object,
     Path,
+    Parents,
     Prefix,
+    Singleton,
     Create,
     Retrieve,
     Update,
     Delete,
     List,
+    Search,
+    Action,
 }
 
 /// How a key is written.
@@ -35,23 +40,42 @@ pub(crate) enum Key {
 pub(crate) enum Syntax {
     /// `key = "string"`.
     String,
-    /// `key` alone: an operation without parameters.
-    Flag,
-    /// `key = Type`: an operation with a parameters type.
-    Params,
+    /// `prefix = "cus"` or `prefix = ["card", "ba"]`.
+    Prefixes,
+    /// `key` alone.
+    Marker,
+    /// `parents(name = Type, ...)`.
+    Parents,
+    /// An operation: `key`, `key = Type` or `key(settings)`, as [`Params`] says.
+    Operation(Params),
+}
+
+/// Whether an operation takes a parameters type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Params {
+    /// `create = P`: it must be given.
+    Required,
+    /// `retrieve`, or `retrieve = P` for other query parameters than `expand`.
+    Optional,
+    /// `action(...)` only: settings, among them an optional `params`.
+    NestedOnly,
 }
 
 impl Key {
     /// Every key, in the order messages list them.
-    pub(crate) const ALL: [Self; 8] = [
+    pub(crate) const ALL: [Self; 12] = [
         Self::Object,
         Self::Path,
+        Self::Parents,
         Self::Prefix,
+        Self::Singleton,
         Self::Create,
         Self::Retrieve,
         Self::Update,
         Self::Delete,
         Self::List,
+        Self::Search,
+        Self::Action,
     ];
 
     /// The keyword: the one place each is spelt, so parsing and messages agree.
@@ -59,21 +83,34 @@ impl Key {
         match self {
             Self::Object => "object",
             Self::Path => "path",
+            Self::Parents => "parents",
             Self::Prefix => "prefix",
+            Self::Singleton => "singleton",
             Self::Create => "create",
             Self::Retrieve => "retrieve",
             Self::Update => "update",
             Self::Delete => "delete",
             Self::List => "list",
+            Self::Search => "search",
+            Self::Action => "action",
         }
     }
 
     pub(crate) const fn syntax(self) -> Syntax {
         match self {
-            Self::Object | Self::Path | Self::Prefix => Syntax::String,
-            Self::Retrieve | Self::Delete => Syntax::Flag,
-            Self::Create | Self::Update | Self::List => Syntax::Params,
+            Self::Object | Self::Path => Syntax::String,
+            Self::Prefix => Syntax::Prefixes,
+            Self::Singleton => Syntax::Marker,
+            Self::Parents => Syntax::Parents,
+            Self::Create | Self::Update | Self::List => Syntax::Operation(Params::Required),
+            Self::Retrieve | Self::Delete | Self::Search => Syntax::Operation(Params::Optional),
+            Self::Action => Syntax::Operation(Params::NestedOnly),
         }
+    }
+
+    /// Whether the key may be written more than once (each `action` declares another method).
+    const fn repeatable(self) -> bool {
+        matches!(self, Self::Action)
     }
 
     /// A sample value for messages.
@@ -82,18 +119,28 @@ impl Key {
             Self::Object => "\"file_link\"",
             Self::Path => "\"/v1/file_links\"",
             Self::Prefix => "\"link\"",
+            Self::Parents => "(customer = CustomerId)",
             Self::Create => "CreateParams",
             Self::Update => "UpdateParams",
             Self::List => "ListParams",
-            Self::Retrieve | Self::Delete => "",
+            Self::Retrieve => "RetrieveParams",
+            Self::Delete => "DeleteParams",
+            Self::Search => "SearchParams",
+            Self::Action => "(confirm, post = \"{id}/confirm\", params = ConfirmParams)",
+            Self::Singleton => "",
         }
     }
 
     /// How the key is written, for messages: `path = "/v1/file_links"`, `retrieve`.
     pub(crate) fn usage(self) -> String {
         match self.syntax() {
-            Syntax::Flag => self.name().to_owned(),
-            Syntax::String | Syntax::Params => format!("{} = {}", self.name(), self.sample()),
+            Syntax::Marker | Syntax::Operation(Params::Optional) => self.name().to_owned(),
+            Syntax::Parents | Syntax::Operation(Params::NestedOnly) => {
+                format!("{}{}", self.name(), self.sample())
+            }
+            Syntax::String | Syntax::Prefixes | Syntax::Operation(Params::Required) => {
+                format!("{} = {}", self.name(), self.sample())
+            }
         }
     }
 
@@ -119,41 +166,85 @@ impl Key {
     }
 }
 
-/// A setting inside an operation's parentheses: `create(params = .., host = .., encoding = ..)`.
+/// A setting inside an operation's parentheses:
+/// `create(params = .., returns = .., host = .., encoding = ..)`,
+/// `action(name, post = "..", params = .., returns = .. | list = .., host = .., encoding = ..)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Setting {
+    Get,
+    Post,
+    Delete,
     Params,
+    Returns,
+    List,
     Host,
     Encoding,
 }
 
 impl Setting {
     /// Every setting, in the order messages list them.
-    pub(crate) const ALL: [Self; 3] = [Self::Params, Self::Host, Self::Encoding];
+    pub(crate) const ALL: [Self; 8] = [
+        Self::Get,
+        Self::Post,
+        Self::Delete,
+        Self::Params,
+        Self::Returns,
+        Self::List,
+        Self::Host,
+        Self::Encoding,
+    ];
 
     /// The keyword, spelt here only.
     pub(crate) const fn name(self) -> &'static str {
         match self {
+            Self::Get => "get",
+            Self::Post => "post",
+            Self::Delete => "delete",
             Self::Params => "params",
+            Self::Returns => "returns",
+            Self::List => "list",
             Self::Host => "host",
             Self::Encoding => "encoding",
         }
     }
 
-    /// Whether `op(...)` takes this setting: `params` where the short form takes a type, `host`
-    /// on every operation, `encoding` only where a request body is sent.
+    /// Whether `op(...)` takes this setting: `params` and `host` everywhere, `encoding` where a
+    /// body may be sent, `returns` where the answer is one object, the method and `list` on
+    /// actions only.
     pub(crate) const fn applies_to(self, op: Key) -> bool {
         match self {
-            Self::Params => matches!(op.syntax(), Syntax::Params),
-            Self::Host => matches!(op.syntax(), Syntax::Params | Syntax::Flag),
-            Self::Encoding => matches!(op, Key::Create | Key::Update),
+            Self::Params | Self::Host => matches!(op.syntax(), Syntax::Operation(_)),
+            Self::Encoding => matches!(op, Key::Create | Key::Update | Key::Action),
+            Self::Returns => matches!(
+                op,
+                Key::Create | Key::Retrieve | Key::Update | Key::Delete | Key::Action
+            ),
+            Self::Get | Self::Post | Self::Delete | Self::List => matches!(op, Key::Action),
+        }
+    }
+
+    /// The HTTP method a setting names, for `get`, `post` and `delete`.
+    const fn method(self) -> Option<HttpMethod> {
+        match self {
+            Self::Get => Some(HttpMethod::Get),
+            Self::Post => Some(HttpMethod::Post),
+            Self::Delete => Some(HttpMethod::Delete),
+            _ => None,
         }
     }
 
     /// How the setting is written inside `op(...)`, for messages: `params = CreateParams`.
     fn usage(self, op: Key) -> String {
         match self {
-            Self::Params => format!("params = {}", op.sample()),
+            Self::Get => "get = \"upcoming\"".to_owned(),
+            Self::Post => "post = \"{id}/confirm\"".to_owned(),
+            Self::Delete => "delete = \"{id}\"".to_owned(),
+            Self::Params => match op {
+                Key::Action => "params = ConfirmParams".to_owned(),
+                _ => format!("params = {}", op.sample()),
+            },
+            Self::Returns => "returns = Invoice".to_owned(),
+            Self::List => "list = LineItem".to_owned(),
             Self::Host => format!("host = \"{}\"", Host::Files.name()),
             Self::Encoding => format!("encoding = \"{}\"", Encoding::Multipart.name()),
         }
@@ -163,6 +254,24 @@ impl Setting {
         Self::ALL
             .into_iter()
             .find(|setting| ident == setting.name())
+    }
+}
+
+/// The HTTP method of an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HttpMethod {
+    Get,
+    Post,
+    Delete,
+}
+
+impl HttpMethod {
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+        }
     }
 }
 
@@ -195,7 +304,7 @@ impl Choice for Host {
     }
 }
 
-/// `encoding = "..."`: how a `create` or `update` sends its parameters.
+/// `encoding = "..."`: how an operation sends its parameters in a `POST` body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Encoding {
     Form,
@@ -223,8 +332,16 @@ pub(crate) struct Attrs<'a> {
     pub(crate) declared: Vec<(Key, Ident)>,
     pub(crate) object: Option<LitStr>,
     pub(crate) path: Option<LitStr>,
-    pub(crate) prefix: Option<LitStr>,
-    pub(crate) ops: Ops,
+    /// `parents(name = Type, ...)`, in the order written.
+    pub(crate) parents: Vec<Parent>,
+    /// The prefixes of `prefix = ".."` or `prefix = [..]`, with the whole value's tokens.
+    pub(crate) prefix: Option<Prefixes>,
+    /// The `singleton` keyword, when written.
+    pub(crate) singleton: Option<Ident>,
+    /// The operations, in the order written. An operation whose declaration did not parse is
+    /// absent; one whose parameters type is optional is present once named, whatever its
+    /// mistakes.
+    pub(crate) ops: Vec<Op>,
     /// Some entry was unreadable or unknown: a key that looks missing may be the one that was
     /// misspelt, so `valid` does not report missing keys on top.
     pub(crate) incomplete: bool,
@@ -234,26 +351,42 @@ pub(crate) struct Attrs<'a> {
     swallowed: bool,
 }
 
-/// The operations a resource declares. An operation whose declaration did not parse is absent;
-/// `retrieve` and `delete` are present once named, whatever their mistakes.
-#[derive(Default)]
-pub(crate) struct Ops {
-    pub(crate) create: Option<Params>,
-    pub(crate) retrieve: Option<Settings>,
-    pub(crate) update: Option<Params>,
-    pub(crate) delete: Option<Settings>,
-    pub(crate) list: Option<Params>,
+/// One parent of a nested resource: `customer = CustomerId`.
+pub(crate) struct Parent {
+    pub(crate) name: Ident,
+    pub(crate) ty: Type,
 }
 
-/// What an operation with parameters declares: `create = CreateFileLink`, or
-/// `create(params = CreateFile, host = "files", encoding = "multipart")`.
-pub(crate) struct Params {
-    pub(crate) ty: Type,
+/// `prefix = "cus"` or `prefix = ["card", "ba", "src"]`.
+pub(crate) struct Prefixes {
+    pub(crate) values: Vec<LitStr>,
+    /// The value as written, for errors about the whole of it.
+    pub(crate) tokens: TokenStream,
+}
+
+/// One declared operation, as written.
+pub(crate) struct Op {
+    pub(crate) key: Key,
+    /// The keyword, for errors about the whole operation.
+    pub(crate) keyword: Ident,
+    /// An action's name: the method it generates.
+    pub(crate) name: Option<Ident>,
+    /// An action's `get = ".."`, `post = ".."` or `delete = ".."`.
+    pub(crate) route: Option<(HttpMethod, Ident, LitStr)>,
+    pub(crate) params: Option<Type>,
+    pub(crate) answer: Option<Answer>,
     pub(crate) settings: Settings,
 }
 
-/// The settings written in an operation's parentheses; `None` where it keeps the default of
-/// its trait in resource-core. `encoding` is only ever set on `create` and `update`.
+/// What an operation answers, when written.
+pub(crate) enum Answer {
+    /// `returns = T`: one `T`.
+    Returns(Type),
+    /// `list = T`: a page of `T`s, and a paginator.
+    List(Type),
+}
+
+/// The settings written in an operation's parentheses; `None` where it keeps the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Settings {
     pub(crate) host: Option<Host>,
@@ -263,7 +396,10 @@ pub(crate) struct Settings {
 /// What one `op(...)` declares while it is read.
 #[derive(Default)]
 struct Nested {
+    name: Option<Ident>,
+    route: Option<(HttpMethod, Ident, LitStr)>,
     params: Option<Type>,
+    answer: Option<Answer>,
     settings: Settings,
     /// Each setting written so far with its keyword token.
     declared: Vec<(Setting, Ident)>,
@@ -314,8 +450,7 @@ impl Attrs<'_> {
             let expected = match meta.path.get_ident().and_then(Setting::from_ident) {
                 // `host = "files"` next to `create = ..`: say where it goes.
                 Some(setting) => format!(
-                    "expected it inside an operation, like `{}({})`",
-                    Key::Create.name(),
+                    "expected it inside an operation, like `{}`",
                     example_settings(setting)
                 ),
                 None => format!("expected one of {}", Key::expected_list()),
@@ -327,16 +462,17 @@ impl Attrs<'_> {
             return skip_value(meta.input);
         };
 
-        if let Some((_, first)) = self.declared.iter().find(|(seen, _)| *seen == key) {
+        let first = self.declared.iter().find(|(seen, _)| *seen == key);
+        if let (Some((_, first)), false) = (first, key.repeatable()) {
             let name = key.name();
             let (message, note) = match key.syntax() {
-                Syntax::String => (
-                    format!("duplicate {ATTRIBUTE} attribute `{name}`; expected it once"),
-                    format!("`{name}` first defined here"),
-                ),
-                Syntax::Flag | Syntax::Params => (
+                Syntax::Operation(_) => (
                     format!("operation `{name}` is listed twice; expected it once"),
                     format!("`{name}` first listed here"),
+                ),
+                _ => (
+                    format!("duplicate {ATTRIBUTE} attribute `{name}`; expected it once"),
+                    format!("`{name}` first defined here"),
                 ),
             };
             let first = first.span();
@@ -344,18 +480,22 @@ impl Attrs<'_> {
             self.errors.push(Error::new(first, note));
             return skip_value(meta.input);
         }
-        self.declared.push((key, keyword));
+        self.declared.push((key, keyword.clone()));
 
         let (name, usage) = (key.name(), key.usage());
-        match key {
-            Key::Object => self.object = self.string(meta, name, &usage)?,
-            Key::Path => self.path = self.string(meta, name, &usage)?,
-            Key::Prefix => self.prefix = self.string(meta, name, &usage)?,
-            Key::Create => self.ops.create = self.params(meta, key)?,
-            Key::Retrieve => self.ops.retrieve = self.flag(meta, key)?,
-            Key::Update => self.ops.update = self.params(meta, key)?,
-            Key::Delete => self.ops.delete = self.flag(meta, key)?,
-            Key::List => self.ops.list = self.params(meta, key)?,
+        match key.syntax() {
+            Syntax::String if key == Key::Object => {
+                self.object = self.string(meta, name, &usage)?
+            }
+            Syntax::String => self.path = self.string(meta, name, &usage)?,
+            Syntax::Prefixes => self.prefix = self.prefixes(meta)?,
+            Syntax::Marker => self.singleton = self.marker(meta, keyword)?,
+            Syntax::Parents => self.parents(meta)?,
+            Syntax::Operation(params) => {
+                if let Some(op) = self.operation(meta, key, keyword, params)? {
+                    self.ops.push(op);
+                }
+            }
         }
         // Whatever was swallowed after a value may include keys that now look missing.
         self.incomplete |= mem::take(&mut self.swallowed);
@@ -369,6 +509,29 @@ impl Attrs<'_> {
         name: &str,
         usage: &str,
     ) -> syn::Result<Option<LitStr>> {
+        let Some(value) = self.value_tokens(meta, name, usage, "a string literal")? else {
+            return Ok(None);
+        };
+        match self.value::<LitStr>(value.clone(), name) {
+            Some(lit) => Ok(self.unsuffixed(lit, usage)),
+            None => {
+                self.errors.push(Error::new_spanned(
+                    value,
+                    format!("expected a string literal: `{usage}`"),
+                ));
+                Ok(None)
+            }
+        }
+    }
+
+    /// The tokens after `name =`, or `None` with the error reported when there are none.
+    fn value_tokens(
+        &mut self,
+        meta: &ParseNestedMeta,
+        name: &str,
+        usage: &str,
+        what: &str,
+    ) -> syn::Result<Option<TokenStream>> {
         if !meta.input.peek(Token![=]) {
             skip_value(meta.input)?;
             self.errors
@@ -380,30 +543,112 @@ impl Attrs<'_> {
         if value.is_empty() {
             self.errors.push(Error::new(
                 eq.span,
-                format!("expected a string literal after `=`: `{usage}`"),
+                format!("expected {what} after `=`: `{usage}`"),
             ));
             return Ok(None);
         }
-        match self.value::<LitStr>(value.clone(), name) {
-            Some(lit) if lit.suffix().is_empty() => Ok(Some(lit)),
-            Some(lit) => {
-                self.errors.push(Error::new(
-                    lit.span(),
-                    format!(
-                        "unexpected suffix `{}` on a string literal; expected `{usage}`",
-                        lit.suffix(),
-                    ),
-                ));
-                Ok(None)
-            }
-            None => {
-                self.errors.push(Error::new_spanned(
-                    value,
-                    format!("expected a string literal: `{usage}`"),
-                ));
-                Ok(None)
-            }
+        Ok(Some(value))
+    }
+
+    /// `lit` unless it has a suffix (`"cus"u8`), which is reported.
+    fn unsuffixed(&mut self, lit: LitStr, usage: &str) -> Option<LitStr> {
+        if lit.suffix().is_empty() {
+            return Some(lit);
         }
+        self.errors.push(Error::new(
+            lit.span(),
+            format!(
+                "unexpected suffix `{}` on a string literal; expected `{usage}`",
+                lit.suffix(),
+            ),
+        ));
+        None
+    }
+
+    /// `prefix = "cus"` or `prefix = ["card", "ba", "src"]`.
+    fn prefixes(&mut self, meta: &ParseNestedMeta) -> syn::Result<Option<Prefixes>> {
+        const USAGE: &str = "prefix = \"cus\"` or `prefix = [\"card\", \"ba\"]";
+        let name = Key::Prefix.name();
+        let Some(value) = self.value_tokens(meta, name, USAGE, "a string literal")? else {
+            return Ok(None);
+        };
+        let list = |input: ParseStream| {
+            let content;
+            syn::bracketed!(content in input);
+            Punctuated::<LitStr, Token![,]>::parse_terminated(&content)
+        };
+        let values: Option<Vec<LitStr>> = match self.value::<LitStr>(value.clone(), name) {
+            Some(lit) => Some(vec![lit]),
+            None => Parser::parse2(list, value.clone())
+                .ok()
+                .map(|lits| lits.into_iter().collect()),
+        };
+        let Some(values) = values else {
+            self.errors.push(Error::new_spanned(
+                &value,
+                format!("expected a string literal or a list of them: `{USAGE}`"),
+            ));
+            return Ok(None);
+        };
+        let mut checked = Vec::with_capacity(values.len());
+        for lit in values {
+            checked.extend(self.unsuffixed(lit, USAGE));
+        }
+        Ok(Some(Prefixes {
+            values: checked,
+            tokens: value,
+        }))
+    }
+
+    /// A key written alone, such as `singleton`.
+    fn marker(&mut self, meta: &ParseNestedMeta, keyword: Ident) -> syn::Result<Option<Ident>> {
+        if meta.input.peek(Token![=]) || meta.input.peek(token::Paren) {
+            let name = keyword.to_string();
+            let start = meta.input.span();
+            skip_value(meta.input)?;
+            self.errors.push(Error::new(
+                start,
+                format!("`{name}` takes no value; expected `{name}` alone"),
+            ));
+        }
+        Ok(Some(keyword))
+    }
+
+    /// `parents(customer = CustomerId, ...)`.
+    fn parents(&mut self, meta: &ParseNestedMeta) -> syn::Result<()> {
+        let usage = Key::Parents.usage();
+        if !meta.input.peek(token::Paren) {
+            skip_value(meta.input)?;
+            self.errors.push(meta.error(format!(
+                "expected `{usage}`: each placeholder of `path` with its id type"
+            )));
+            return Ok(());
+        }
+        meta.parse_nested_meta(|parent| {
+            let Some(name) = parent.path.get_ident().cloned() else {
+                self.errors.push(Error::new_spanned(
+                    &parent.path,
+                    format!("expected a placeholder name of `path`, like `{usage}`"),
+                ));
+                return skip_value(parent.input);
+            };
+            if let Some(first) = self.parents.iter().find(|seen| seen.name == name) {
+                let first = first.name.span();
+                self.errors.push(Error::new(
+                    name.span(),
+                    format!("duplicate parent `{name}`; expected it once"),
+                ));
+                self.errors
+                    .push(Error::new(first, format!("`{name}` first defined here")));
+                return skip_value(parent.input);
+            }
+            let needs = format!("`{name}` needs its id type: `{name} = CustomerId`");
+            let written = format!("{name} = CustomerId");
+            if let Some(ty) = self.params_type(&parent, &written, needs)? {
+                self.parents.push(Parent { name, ty });
+            }
+            Ok(())
+        })
     }
 
     /// Parses the value of `name`; tokens after it (most likely a missing `,`) are reported here
@@ -425,61 +670,100 @@ impl Attrs<'_> {
         Some(value)
     }
 
-    /// `key` alone, or `key(host = "files")`. Declared even with mistakes, so that fallback
-    /// methods exist for it.
-    fn flag(&mut self, meta: &ParseNestedMeta, key: Key) -> syn::Result<Option<Settings>> {
+    /// An operation: `key`, `key = Type` or `key(...)`, as `params` allows.
+    fn operation(
+        &mut self,
+        meta: &ParseNestedMeta,
+        key: Key,
+        keyword: Ident,
+        params: Params,
+    ) -> syn::Result<Option<Op>> {
         let name = key.name();
-        if meta.input.peek(Token![=]) {
-            let eq: Token![=] = meta.input.parse()?;
-            let value = take_value(meta.input)?;
-            let mut tokens = eq.to_token_stream();
-            tokens.extend(value);
-            self.errors.push(Error::new_spanned(
-                tokens,
-                format!("`{name}` takes no value; expected `{name}` alone"),
-            ));
-        } else if meta.input.peek(token::Paren) {
-            return Ok(Some(self.nested(meta, key)?.settings));
+        let mut op = Op {
+            key,
+            keyword,
+            name: None,
+            route: None,
+            params: None,
+            answer: None,
+            settings: Settings::default(),
+        };
+        if meta.input.peek(token::Paren) {
+            let nested = self.nested(meta, key)?;
+            let complete = !nested.incomplete;
+            op.name = nested.name;
+            op.route = nested.route;
+            op.params = nested.params;
+            op.answer = nested.answer;
+            op.settings = nested.settings;
+            let params_written = nested
+                .declared
+                .iter()
+                .any(|(setting, _)| *setting == Setting::Params);
+            if params == Params::Required && op.params.is_none() {
+                if !params_written && complete {
+                    self.errors.push(Error::new_spanned(
+                        &meta.path,
+                        format!(
+                            "`{name}(...)` needs its parameters type: `{}`",
+                            Setting::Params.usage(key)
+                        ),
+                    ));
+                }
+                return Ok(None);
+            }
+            if params == Params::NestedOnly {
+                return Ok(self.complete_action(meta, op, complete));
+            }
+            return Ok(Some(op));
         }
-        Ok(Some(Settings::default()))
+        match params {
+            Params::Required => {
+                let needs = format!("`{name}` needs its parameters type: `{}`", key.usage());
+                op.params = self.params_type(meta, &key.usage(), needs)?;
+                Ok(op.params.is_some().then_some(op))
+            }
+            Params::Optional if meta.input.peek(Token![=]) => {
+                let usage = format!("{name} = {}", key.sample());
+                let needs = format!("expected a type after `=`: `{usage}`, or `{name}` alone");
+                op.params = self.params_type(meta, &usage, needs)?;
+                Ok(Some(op))
+            }
+            Params::Optional => Ok(Some(op)),
+            Params::NestedOnly => {
+                skip_value(meta.input)?;
+                self.errors.push(meta.error(format!(
+                    "`{name}` needs its name and route in parentheses; expected `{}`",
+                    key.usage()
+                )));
+                Ok(None)
+            }
+        }
     }
 
-    /// `key = Type`, or `key(params = Type, ...)`.
-    fn params(&mut self, meta: &ParseNestedMeta, key: Key) -> syn::Result<Option<Params>> {
-        if !meta.input.peek(token::Paren) {
-            let needs = format!(
-                "`{}` needs its parameters type: `{}`",
-                key.name(),
-                key.usage()
-            );
-            let ty = self.params_type(meta, &key.usage(), needs)?;
-            return Ok(ty.map(|ty| Params {
-                ty,
-                settings: Settings::default(),
-            }));
-        }
-        let nested = self.nested(meta, key)?;
-        if let Some(ty) = nested.params {
-            return Ok(Some(Params {
-                ty,
-                settings: nested.settings,
-            }));
-        }
-        let params_written = nested
-            .declared
-            .iter()
-            .any(|(setting, _)| *setting == Setting::Params);
-        if !params_written && !nested.incomplete {
+    /// An action needs its name and its route; without them there is no method to declare.
+    fn complete_action(&mut self, meta: &ParseNestedMeta, op: Op, complete: bool) -> Option<Op> {
+        let usage = Key::Action.usage();
+        if op.name.is_none() {
             self.errors.push(Error::new_spanned(
                 &meta.path,
-                format!(
-                    "`{}(...)` needs its parameters type: `{}`",
-                    key.name(),
-                    Setting::Params.usage(key)
-                ),
+                format!("`action(...)` needs the method's name first: `{usage}`"),
             ));
+            return None;
         }
-        Ok(None)
+        if op.route.is_none() {
+            if complete {
+                self.errors.push(Error::new_spanned(
+                    &meta.path,
+                    format!(
+                        "`action(...)` needs its HTTP method and path: `get = \"..\"`, \
+                         `post = \"..\"` or `delete = \"..\"`, like `{usage}`"
+                    ),
+                ));
+            }
+            return None;
+        }
+        Some(op)
     }
 
     /// `= Type`, after a key given its parameters type this way; `needs` is the message for a
@@ -529,9 +813,17 @@ impl Attrs<'_> {
         Ok(nested)
     }
 
-    /// One `setting = value` inside `op(...)`. Returns `Err` only when the rest of the attribute
-    /// cannot be read, like [`Attrs::parse_entry`].
+    /// One `setting = value` inside `op(...)`, or an action's name. Returns `Err` only when the
+    /// rest of the attribute cannot be read, like [`Attrs::parse_entry`].
     fn setting(&mut self, meta: &ParseNestedMeta, op: Key, nested: &mut Nested) -> syn::Result<()> {
+        let bare = !(meta.input.peek(Token![=]) || meta.input.peek(token::Paren));
+        if op == Key::Action && bare && nested.name.is_none() && nested.declared.is_empty() {
+            // The first entry of `action(...)`, written alone: the method's name.
+            if let Some(name) = meta.path.get_ident() {
+                nested.name = Some(name.clone());
+                return Ok(());
+            }
+        }
         let takes: Vec<&str> = op.settings().into_iter().map(Setting::name).collect();
         let found = meta
             .path
@@ -564,9 +856,9 @@ impl Attrs<'_> {
             self.errors.push(Error::new(
                 keyword.span(),
                 format!(
-                    "`{name}` applies only to {}; expected only {} in `{}(...)`",
+                    "`{name}` applies only to {}; expected {} in `{}(...)`",
                     listing(&ops, " and "),
-                    listing(&takes, " and "),
+                    listing(&takes, " or "),
                     op.name(),
                 ),
             ));
@@ -586,13 +878,47 @@ impl Attrs<'_> {
                 .push(Error::new(first, format!("`{name}` first defined here")));
             return skip_value(meta.input);
         }
-        nested.declared.push((setting, keyword));
+        // One route and one answer: `post` beside `get`, `list` beside `returns`.
+        let rival = |other: Setting| {
+            other != setting
+                && (other.method().is_some() && setting.method().is_some()
+                    || matches!(
+                        (other, setting),
+                        (Setting::Returns, Setting::List) | (Setting::List, Setting::Returns)
+                    ))
+        };
+        if let Some((other, first)) = nested.declared.iter().find(|(other, _)| rival(*other)) {
+            let (other, first) = (other.name(), first.span());
+            self.errors.push(Error::new(
+                keyword.span(),
+                format!(
+                    "`{name}` and `{other}` cannot both be given in `{}(...)`; expected one of them",
+                    op.name()
+                ),
+            ));
+            self.errors
+                .push(Error::new(first, format!("`{other}` given here")));
+            return skip_value(meta.input);
+        }
+        nested.declared.push((setting, keyword.clone()));
 
         let usage = setting.usage(op);
         match setting {
-            Setting::Params => {
+            Setting::Get | Setting::Post | Setting::Delete => {
+                let method = setting.method();
+                let route = self.string(meta, name, &usage)?;
+                nested.route = method
+                    .zip(route)
+                    .map(|(method, lit)| (method, keyword, lit));
+            }
+            Setting::Params | Setting::Returns | Setting::List => {
                 let needs = format!("`{name}` needs a value; expected `{usage}`");
-                nested.params = self.params_type(meta, &usage, needs)?;
+                let ty = self.params_type(meta, &usage, needs)?;
+                match setting {
+                    Setting::Returns => nested.answer = ty.map(Answer::Returns),
+                    Setting::List => nested.answer = ty.map(Answer::List),
+                    _ => nested.params = ty,
+                }
             }
             Setting::Host => nested.settings.host = self.choice(meta, &usage)?,
             Setting::Encoding => nested.settings.encoding = self.choice(meta, &usage)?,
@@ -627,13 +953,17 @@ impl Attrs<'_> {
     }
 }
 
-/// The settings of an example `create(...)` that shows `setting` in place.
+/// An example operation that shows `setting` in place: `create(params = CreateParams, host =
+/// "files")`, or an action for the settings only actions take.
 fn example_settings(setting: Setting) -> String {
     let params = Setting::Params.usage(Key::Create);
     match setting {
-        Setting::Params => params,
-        Setting::Host | Setting::Encoding => {
-            format!("{params}, {}", setting.usage(Key::Create))
+        Setting::Params => format!("create({params})"),
+        Setting::Host | Setting::Encoding | Setting::Returns => {
+            format!("create({params}, {})", setting.usage(Key::Create))
+        }
+        Setting::Get | Setting::Post | Setting::Delete | Setting::List => {
+            format!("action(name, {})", setting.usage(Key::Action))
         }
     }
 }
@@ -706,6 +1036,8 @@ fn display_path(path: &syn::Path) -> String {
 
 #[cfg(test)]
 mod tests {
+    use quote::ToTokens;
+
     use super::*;
 
     fn parse(tokens: TokenStream) -> syn::Result<Attrs<'static>> {
@@ -718,6 +1050,14 @@ mod tests {
         attrs.errors.iter().map(ToString::to_string).collect()
     }
 
+    fn op<'a>(attrs: &'a Attrs, key: Key) -> Option<&'a Op> {
+        attrs.ops.iter().find(|op| op.key == key)
+    }
+
+    fn text(ty: Option<&Type>) -> Option<String> {
+        ty.map(|ty| ty.to_token_stream().to_string())
+    }
+
     #[test]
     fn keywords_are_listed_once_each() {
         let mut names: Vec<&str> = Key::ALL.iter().map(|key| key.name()).collect();
@@ -728,13 +1068,18 @@ mod tests {
             let ident = Ident::new(key.name(), proc_macro2::Span::call_site());
             assert_eq!(Key::from_ident(&ident), Some(key));
         }
+        let mut names: Vec<&str> = Setting::ALL.iter().map(|s| s.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Setting::ALL.len());
     }
 
     #[test]
     fn expected_list_names_every_key_in_order() {
         assert_eq!(
             Key::expected_list(),
-            "`object`, `path`, `prefix`, `create`, `retrieve`, `update`, `delete`, `list`"
+            "`object`, `path`, `parents`, `prefix`, `singleton`, `create`, `retrieve`, \
+             `update`, `delete`, `list`, `search`, `action`"
         );
     }
 
@@ -743,67 +1088,193 @@ mod tests {
         let attrs = parse(quote::quote! {
             #[stripe(object = "file_link", path = "/v1/file_links", prefix = "link")]
             #[doc = "not ours"]
-            #[stripe(create = CreateFileLink, retrieve, update = a::Update<'static, u8>, delete, list = List<A, B>,)]
+            #[stripe(create = CreateFileLink, retrieve, update = a::Update<'static, u8>, delete, list = List<A, B>, search,)]
         })?;
         assert!(attrs.errors.is_empty(), "{:?}", messages(&attrs));
         assert_eq!(
-            attrs.object.map(|lit| lit.value()).as_deref(),
+            attrs.object.as_ref().map(LitStr::value).as_deref(),
             Some("file_link")
         );
         assert_eq!(
-            attrs.path.map(|lit| lit.value()).as_deref(),
+            attrs.path.as_ref().map(LitStr::value).as_deref(),
             Some("/v1/file_links")
         );
-        assert_eq!(attrs.prefix.map(|lit| lit.value()).as_deref(), Some("link"));
-        assert!(attrs.ops.retrieve.is_some() && attrs.ops.delete.is_some());
-        let list = attrs
-            .ops
-            .list
-            .map(|params| params.ty.to_token_stream().to_string());
-        assert_eq!(list.as_deref(), Some("List < A , B >"));
-        assert!(attrs.ops.create.is_some() && attrs.ops.update.is_some());
+        let prefixes: Vec<String> = attrs
+            .prefix
+            .iter()
+            .flat_map(|p| &p.values)
+            .map(LitStr::value)
+            .collect();
+        assert_eq!(prefixes, ["link"]);
+        let keys: Vec<Key> = attrs.ops.iter().map(|op| op.key).collect();
+        assert_eq!(
+            keys,
+            [
+                Key::Create,
+                Key::Retrieve,
+                Key::Update,
+                Key::Delete,
+                Key::List,
+                Key::Search
+            ]
+        );
+        let list = op(&attrs, Key::List).and_then(|op| op.params.as_ref());
+        assert_eq!(text(list).as_deref(), Some("List < A , B >"));
+        assert!(op(&attrs, Key::Retrieve).is_some_and(|op| op.params.is_none()));
         assert!(!attrs.incomplete);
+        Ok(())
+    }
+
+    #[test]
+    fn reads_parents_prefixes_singletons_and_optional_params() -> syn::Result<()> {
+        let attrs = parse(quote::quote! {
+            #[stripe(
+                path = "/v1/customers/{customer}/sources",
+                parents(customer = CustomerId, account = self::AccountId,),
+                prefix = ["card", "ba", "src"],
+                retrieve = RetrieveSource,
+                delete(params = DeleteSource, returns = Source),
+                search = SearchSources,
+            )]
+        })?;
+        assert!(attrs.errors.is_empty(), "{:?}", messages(&attrs));
+        let parents: Vec<(String, String)> = attrs
+            .parents
+            .iter()
+            .map(|p| (p.name.to_string(), p.ty.to_token_stream().to_string()))
+            .collect();
+        assert_eq!(
+            parents,
+            [
+                ("customer".to_owned(), "CustomerId".to_owned()),
+                ("account".to_owned(), "self :: AccountId".to_owned())
+            ]
+        );
+        let prefixes: Vec<String> = attrs
+            .prefix
+            .iter()
+            .flat_map(|p| &p.values)
+            .map(LitStr::value)
+            .collect();
+        assert_eq!(prefixes, ["card", "ba", "src"]);
+        let retrieve = op(&attrs, Key::Retrieve).and_then(|op| op.params.as_ref());
+        assert_eq!(text(retrieve).as_deref(), Some("RetrieveSource"));
+        let delete = op(&attrs, Key::Delete);
+        assert_eq!(
+            text(delete.and_then(|op| op.params.as_ref())).as_deref(),
+            Some("DeleteSource")
+        );
+        assert!(matches!(
+            delete.and_then(|op| op.answer.as_ref()),
+            Some(Answer::Returns(_))
+        ));
+        let search = op(&attrs, Key::Search).and_then(|op| op.params.as_ref());
+        assert_eq!(text(search).as_deref(), Some("SearchSources"));
+
+        let attrs = parse(
+            quote::quote! { #[stripe(path = "/v1/balance", singleton, retrieve, prefix = "")] },
+        )?;
+        assert!(attrs.errors.is_empty(), "{:?}", messages(&attrs));
+        assert!(attrs.singleton.is_some());
+        let prefixes: Vec<String> = attrs
+            .prefix
+            .iter()
+            .flat_map(|p| &p.values)
+            .map(LitStr::value)
+            .collect();
+        assert_eq!(prefixes, [""]);
+        Ok(())
+    }
+
+    #[test]
+    fn reads_actions() -> syn::Result<()> {
+        let attrs = parse(quote::quote! {
+            #[stripe(
+                action(confirm, post = "{id}/confirm", params = ConfirmParams),
+                action(pdf, get = "{id}/pdf", returns = resource_core::Binary, host = "files"),
+                action(lines, get = "upcoming/lines", list = LineItem),
+                action(cancel, delete = "{id}", params = CancelParams, returns = Self),
+            )]
+        })?;
+        assert!(attrs.errors.is_empty(), "{:?}", messages(&attrs));
+        let actions: Vec<(String, HttpMethod, String)> = attrs
+            .ops
+            .iter()
+            .filter_map(|op| {
+                let (method, _, route) = op.route.as_ref()?;
+                Some((op.name.as_ref()?.to_string(), *method, route.value()))
+            })
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (
+                    "confirm".to_owned(),
+                    HttpMethod::Post,
+                    "{id}/confirm".to_owned()
+                ),
+                ("pdf".to_owned(), HttpMethod::Get, "{id}/pdf".to_owned()),
+                (
+                    "lines".to_owned(),
+                    HttpMethod::Get,
+                    "upcoming/lines".to_owned()
+                ),
+                ("cancel".to_owned(), HttpMethod::Delete, "{id}".to_owned()),
+            ]
+        );
+        assert_eq!(attrs.ops[1].settings.host, Some(Host::Files));
+        assert!(matches!(attrs.ops[2].answer, Some(Answer::List(_))));
+        assert!(attrs.ops[2].params.is_none());
         Ok(())
     }
 
     #[test]
     fn keeps_reading_after_mistakes() -> syn::Result<()> {
         let attrs = parse(quote::quote! {
-            #[stripe(object = 5, pth = "/v1/x", retrieve = X, create, prefix = "link", delete)]
+            #[stripe(object = 5, pth = "/v1/x", singleton = X, create, prefix = "link", delete)]
         })?;
         assert_eq!(
             messages(&attrs),
             [
                 "expected a string literal: `object = \"file_link\"`",
-                "unknown stripe attribute `pth`; expected one of `object`, `path`, `prefix`, \
-                 `create`, `retrieve`, `update`, `delete`, `list`",
-                "`retrieve` takes no value; expected `retrieve` alone",
+                "unknown stripe attribute `pth`; expected one of `object`, `path`, `parents`, \
+                 `prefix`, `singleton`, `create`, `retrieve`, `update`, `delete`, `list`, \
+                 `search`, `action`",
+                "`singleton` takes no value; expected `singleton` alone",
                 "`create` needs its parameters type: `create = CreateParams`",
             ]
         );
-        assert!(
-            attrs.prefix.is_some() && attrs.ops.delete.is_some() && attrs.ops.retrieve.is_some()
-        );
+        assert!(attrs.prefix.is_some() && op(&attrs, Key::Delete).is_some());
+        assert!(attrs.singleton.is_some());
         assert!(attrs.incomplete);
         Ok(())
     }
 
     #[test]
-    fn duplicates_point_at_both() -> syn::Result<()> {
+    fn duplicates_point_at_both_but_actions_repeat() -> syn::Result<()> {
         let attrs = parse(quote::quote! {
-            #[stripe(path = "/v1/a", retrieve)]
-            #[stripe(path = "/v1/b", retrieve)]
+            #[stripe(path = "/v1/a", retrieve, action(a, get = "a"), parents(x = X, x = Y))]
+            #[stripe(path = "/v1/b", retrieve, action(b, get = "b"))]
         })?;
         assert_eq!(
             messages(&attrs),
             [
+                "duplicate parent `x`; expected it once",
+                "`x` first defined here",
                 "duplicate stripe attribute `path`; expected it once",
                 "`path` first defined here",
                 "operation `retrieve` is listed twice; expected it once",
                 "`retrieve` first listed here",
             ]
         );
-        assert_eq!(attrs.path.map(|lit| lit.value()).as_deref(), Some("/v1/a"));
+        assert_eq!(
+            attrs.path.as_ref().map(LitStr::value).as_deref(),
+            Some("/v1/a")
+        );
+        assert_eq!(
+            attrs.ops.iter().filter(|op| op.key == Key::Action).count(),
+            2
+        );
         Ok(())
     }
 
@@ -815,39 +1286,56 @@ mod tests {
             messages(&attrs),
             ["expected `,` after the value of `object`"]
         );
-        assert_eq!(attrs.object.map(|lit| lit.value()).as_deref(), Some("a"));
+        assert_eq!(
+            attrs.object.as_ref().map(LitStr::value).as_deref(),
+            Some("a")
+        );
         let attrs = parse(quote::quote! { #[stripe(create = A retrieve)] })?;
         assert_eq!(
             messages(&attrs),
             ["expected `,` after the value of `create`"]
         );
-        assert!(attrs.ops.create.is_some());
+        assert!(op(&attrs, Key::Create).is_some());
         let attrs = parse(quote::quote! { #[stripe] })?;
         assert!(attrs.incomplete);
         Ok(())
     }
 
     #[test]
-    fn settings_are_listed_once_each_and_apply_where_documented() {
-        let mut names: Vec<&str> = Setting::ALL.iter().map(|setting| setting.name()).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), Setting::ALL.len());
+    fn settings_apply_where_documented() {
         let takes =
             |key: Key| -> Vec<&str> { key.settings().into_iter().map(Setting::name).collect() };
-        assert_eq!(takes(Key::Create), ["params", "host", "encoding"]);
-        assert_eq!(takes(Key::Update), ["params", "host", "encoding"]);
+        assert_eq!(
+            takes(Key::Create),
+            ["params", "returns", "host", "encoding"]
+        );
+        assert_eq!(
+            takes(Key::Update),
+            ["params", "returns", "host", "encoding"]
+        );
         assert_eq!(takes(Key::List), ["params", "host"]);
-        assert_eq!(takes(Key::Retrieve), ["host"]);
-        assert_eq!(takes(Key::Delete), ["host"]);
-        for key in [Key::Object, Key::Path, Key::Prefix] {
+        assert_eq!(takes(Key::Search), ["params", "host"]);
+        assert_eq!(takes(Key::Retrieve), ["params", "returns", "host"]);
+        assert_eq!(takes(Key::Delete), ["params", "returns", "host"]);
+        assert_eq!(
+            takes(Key::Action),
+            [
+                "get", "post", "delete", "params", "returns", "list", "host", "encoding"
+            ]
+        );
+        for key in [
+            Key::Object,
+            Key::Path,
+            Key::Prefix,
+            Key::Parents,
+            Key::Singleton,
+        ] {
             assert!(takes(key).is_empty(), "{key:?}");
         }
-        let names = |all: &[&str]| all.join(" ");
         let hosts: Vec<&str> = Host::ALL.iter().map(|host| host.name()).collect();
         let encodings: Vec<&str> = Encoding::ALL.iter().map(|e| e.name()).collect();
-        assert_eq!(names(&hosts), "api files");
-        assert_eq!(names(&encodings), "form multipart");
+        assert_eq!(hosts.join(" "), "api files");
+        assert_eq!(encodings.join(" "), "form multipart");
     }
 
     #[test]
@@ -871,25 +1359,27 @@ mod tests {
             )]
         })?;
         assert!(attrs.errors.is_empty(), "{:?}", messages(&attrs));
+        let settings = |key| op(&attrs, key).map(|op| op.settings);
         let files = Some(Host::Files);
-        let create = attrs.ops.create.as_ref().map(|op| op.settings);
         assert_eq!(
-            create,
+            settings(Key::Create),
             Some(Settings {
                 host: files,
                 encoding: Some(Encoding::Multipart)
             })
         );
-        let retrieve = attrs.ops.retrieve;
-        assert_eq!(retrieve.and_then(|op| op.host), Some(Host::Api));
-        let update = attrs.ops.update.as_ref().map(|op| op.settings);
-        assert_eq!(update.and_then(|op| op.encoding), Some(Encoding::Form));
-        assert_eq!(update.and_then(|op| op.host), None);
-        assert_eq!(attrs.ops.delete, Some(Settings::default()));
-        let list = attrs.ops.list.as_ref();
-        assert_eq!(list.and_then(|op| op.settings.host), files);
-        let list = list.map(|op| op.ty.to_token_stream().to_string());
-        assert_eq!(list.as_deref(), Some("List < A , B >"));
+        assert_eq!(
+            settings(Key::Retrieve).and_then(|s| s.host),
+            Some(Host::Api)
+        );
+        assert_eq!(
+            settings(Key::Update).and_then(|s| s.encoding),
+            Some(Encoding::Form)
+        );
+        assert_eq!(settings(Key::Delete), Some(Settings::default()));
+        assert_eq!(settings(Key::List).and_then(|s| s.host), files);
+        let list = op(&attrs, Key::List).and_then(|op| op.params.as_ref());
+        assert_eq!(text(list).as_deref(), Some("List < A , B >"));
         assert!(!attrs.incomplete);
         Ok(())
     }
@@ -900,7 +1390,7 @@ mod tests {
             #[stripe(
                 create(params = CreateFile, hots = "files", host = "filez"),
                 update(params = U, encoding = multipart, encoding = "form"),
-                retrieve(params = P, encoding = "form", host = "files"),
+                retrieve(list = P, encoding = "form", host = "files"),
                 list(host = "files"),
                 delete(host),
                 prefix = "file",
@@ -909,25 +1399,28 @@ mod tests {
         assert_eq!(
             messages(&attrs),
             [
-                "unknown key `hots` in `create(...)`; expected one of `params`, `host`, \
-                 `encoding`",
+                "unknown key `hots` in `create(...)`; expected one of `params`, `returns`, \
+                 `host`, `encoding`",
                 "`host` must be `\"api\"` or `\"files\"`; found \"filez\"",
                 "expected a string literal: `encoding = \"multipart\"`",
                 "duplicate `encoding` in `update(...)`; expected it once",
                 "`encoding` first defined here",
-                "`params` applies only to `create`, `update` and `list`; expected only `host` \
-                 in `retrieve(...)`",
-                "`encoding` applies only to `create` and `update`; expected only `host` in \
+                "`list` applies only to `action`; expected `params`, `returns` or `host` in \
                  `retrieve(...)`",
+                "`encoding` applies only to `create`, `update` and `action`; expected \
+                 `params`, `returns` or `host` in `retrieve(...)`",
                 "`list(...)` needs its parameters type: `params = ListParams`",
                 "`host` needs a value; expected `host = \"files\"`",
             ]
         );
         // The operations whose parameters type parsed are declared, for the fallback.
-        assert!(attrs.ops.create.is_some() && attrs.ops.update.is_some());
-        assert!(attrs.ops.list.is_none());
-        assert_eq!(attrs.ops.retrieve.and_then(|op| op.host), Some(Host::Files));
-        assert!(attrs.ops.delete.is_some() && attrs.prefix.is_some());
+        assert!(op(&attrs, Key::Create).is_some() && op(&attrs, Key::Update).is_some());
+        assert!(op(&attrs, Key::List).is_none());
+        assert_eq!(
+            op(&attrs, Key::Retrieve).and_then(|op| op.settings.host),
+            Some(Host::Files)
+        );
+        assert!(op(&attrs, Key::Delete).is_some() && attrs.prefix.is_some());
         // Nested mistakes hide no top-level key.
         assert!(!attrs.incomplete);
         Ok(())
@@ -939,23 +1432,15 @@ mod tests {
         assert_eq!(
             messages(&attrs),
             [
-                "unknown key `parms` in `create(...)`; expected one of `params`, `host`, \
-                 `encoding`",
+                "unknown key `parms` in `create(...)`; expected one of `params`, `returns`, \
+                 `host`, `encoding`",
                 "expected a type: `params = UpdateParams`",
             ]
         );
         let attrs =
             parse(quote::quote! { #[stripe(create(host = "files" params = P), retrieve)] })?;
         assert_eq!(messages(&attrs), ["expected `,` after the value of `host`"]);
-        assert!(attrs.ops.retrieve.is_some() && !attrs.incomplete);
-        let attrs = parse(quote::quote! { #[stripe(create(), retrieve(hots = "files"))] })?;
-        assert_eq!(
-            messages(&attrs),
-            [
-                "`create(...)` needs its parameters type: `params = CreateParams`",
-                "unknown key `hots` in `retrieve(...)`; expected `host`",
-            ]
-        );
+        assert!(op(&attrs, Key::Retrieve).is_some() && !attrs.incomplete);
         Ok(())
     }
 
@@ -971,7 +1456,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            attrs.ops.create.map(|op| op.settings),
+            op(&attrs, Key::Create).map(|op| op.settings),
             Some(Settings::default())
         );
         Ok(())
@@ -979,8 +1464,9 @@ mod tests {
 
     #[test]
     fn a_setting_outside_an_operation_says_where_it_goes() -> syn::Result<()> {
-        let attrs =
-            parse(quote::quote! { #[stripe(create = P, host = "files", encoding = "multipart")] })?;
+        let attrs = parse(
+            quote::quote! { #[stripe(create = P, host = "files", encoding = "multipart", post = "x")] },
+        )?;
         assert_eq!(
             messages(&attrs),
             [
@@ -988,6 +1474,8 @@ mod tests {
                  `create(params = CreateParams, host = \"files\")`",
                 "unknown stripe attribute `encoding`; expected it inside an operation, like \
                  `create(params = CreateParams, encoding = \"multipart\")`",
+                "unknown stripe attribute `post`; expected it inside an operation, like \
+                 `action(name, post = \"{id}/confirm\")`",
             ]
         );
         Ok(())
@@ -997,7 +1485,7 @@ mod tests {
     fn a_broken_nested_attribute_stops_reading() -> syn::Result<()> {
         let attrs = parse(quote::quote! { #[stripe(create(params = P, "files"), retrieve)] })?;
         assert_eq!(attrs.errors.len(), 1, "{:?}", messages(&attrs));
-        assert!(attrs.incomplete && attrs.ops.create.is_none());
+        assert!(attrs.incomplete && op(&attrs, Key::Create).is_none());
         Ok(())
     }
 }

@@ -1,38 +1,36 @@
 //! Phase 4: the generated code. Cannot fail.
 //!
 //! Everything is named by full path, through `::resource_core` or `::core`, so user items called
-//! `Result`, `Option` or `resource_core` change nothing. The only behaviour is forwarding: each
-//! inherent method calls the provided method of its operation trait in resource-core, which reads
-//! the operation's `HOST` and `ENCODING` consts; the derive sets the ones the attribute wrote.
+//! `Result`, `Option` or `resource_core` change nothing. The only behaviour is forwarding: every
+//! declared operation becomes one `resource_core::Operation` in a table, and each method sends
+//! its request with `Client::call` (or builds a `Paginator`) on its entry of that table.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
-use syn::{LitStr, Type, Visibility};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Visibility;
+use syn::spanned::Spanned;
 
-use crate::ast::{ID_FIELD, Resource};
-use crate::attr::{Encoding, Host, Ops, Settings};
+use crate::ast::{ID_FIELD, Operation, PathArg, Resource};
+use crate::attr::{Answer, Encoding, Host, HttpMethod, Key, Settings};
+
+/// The table of the declaration's operations, inside the generated `const _` block.
+const TABLE: &str = "__STRIPE_OPERATIONS";
 
 pub(crate) fn derive(resource: &Resource) -> TokenStream {
     let Resource {
         ident,
         vis,
-        id_type,
+        id,
         object,
         path,
-        prefix,
-        ops,
+        ..
     } = resource;
-    let define_id = define_id(ident, vis, id_type, prefix);
-    let id_field = Ident::new(ID_FIELD, Span::call_site());
-    let op_impls = op_impls(ident, ops);
-    let methods = methods(id_type, ops, &Docs::new(&object.value(), &path.value()))
-        .iter()
-        .map(|method| method.forwarding(vis))
-        .collect::<TokenStream>();
-    quote! {
-        #define_id
-
-        const _: () = {
+    let define_id = id
+        .as_ref()
+        .map(|(id_type, prefixes)| define_id(ident, vis, id_type, prefixes));
+    let stripe_resource = id.as_ref().map(|(id_type, _)| {
+        let id_field = Ident::new(ID_FIELD, Span::call_site());
+        quote! {
             #[automatically_derived]
             #[allow(unused_qualifications)]
             impl ::resource_core::StripeResource for #ident {
@@ -44,8 +42,37 @@ pub(crate) fn derive(resource: &Resource) -> TokenStream {
                     &self.#id_field
                 }
             }
+        }
+    });
+    let table = Ident::new(TABLE, Span::call_site());
+    let operations = resource.ops.iter().map(operation_const);
+    let count = resource.ops.len();
+    let singleton = id.is_none();
+    let trait_impls = trait_impls(resource);
+    let methods = methods(resource)
+        .iter()
+        .map(|method| method.forwarding(vis))
+        .collect::<TokenStream>();
+    quote! {
+        #define_id
 
-            #op_impls
+        const _: () = {
+            const #table: [::resource_core::Operation; #count] = [#(#operations),*];
+
+            #stripe_resource
+
+            #[automatically_derived]
+            #[allow(unused_qualifications)]
+            impl ::resource_core::Declared for #ident {
+                const DECLARATION: ::resource_core::Declaration = ::resource_core::Declaration {
+                    object: #object,
+                    path: #path,
+                    singleton: #singleton,
+                    operations: &#table,
+                };
+            }
+
+            #trait_impls
 
             #[automatically_derived]
             #[allow(unused_qualifications)]
@@ -61,58 +88,101 @@ pub(crate) fn define_id(
     ident: &Ident,
     vis: &Visibility,
     id_type: &Ident,
-    prefix: &LitStr,
+    prefixes: &[String],
 ) -> TokenStream {
+    let shown = match prefixes {
+        [] => String::new(),
+        [one] => format!(" (`{one}_...`)"),
+        several => {
+            let several: Vec<String> = several.iter().map(|p| format!("`{p}_...`")).collect();
+            format!(" ({})", several.join(", "))
+        }
+    };
     let doc = format!(
-        "The id of {} [`{ident}`] (`{}_...`).",
-        article(&ident.to_string()),
-        prefix.value()
+        "The id of {} [`{ident}`]{shown}.",
+        article(&ident.to_string())
     );
     quote! {
         ::resource_core::__private::define_id! {
             #[doc = #doc]
-            #vis struct #id_type, prefix = #prefix
+            #vis struct #id_type, prefix = [#(#prefixes),*]
         }
     }
 }
 
-/// One impl per declared operation, setting its parameters type and the consts its settings
-/// wrote; the methods are provided.
-fn op_impls(ident: &Ident, ops: &Ops) -> TokenStream {
-    let op_impl = |trait_name: &str, params: Option<(&str, &Type)>, settings: &Settings| {
+/// `Operation::new("confirm", Method::Post, "/v1/...").host(..).encoding(..)`.
+fn operation_const(op: &Operation) -> TokenStream {
+    let name = op.name.to_string();
+    let method = format_ident!("{}", method_variant(op.method));
+    let template = &op.template;
+    let host = op.settings.host.map(|host| {
+        let variant = format_ident!("{}", host_variant(host));
+        quote!(.host(::resource_core::Host::#variant))
+    });
+    let encoding = op.settings.encoding.map(|encoding| {
+        let variant = format_ident!("{}", encoding_variant(encoding));
+        quote!(.encoding(::resource_core::Encoding::#variant))
+    });
+    quote! {
+        ::resource_core::Operation::new(#name, ::resource_core::Method::#method, #template)
+            #host #encoding
+    }
+}
+
+const fn method_variant(method: HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Get => "Get",
+        HttpMethod::Post => "Post",
+        HttpMethod::Delete => "Delete",
+    }
+}
+
+const fn host_variant(host: Host) -> &'static str {
+    match host {
+        Host::Api => "Api",
+        Host::Files => "Files",
+    }
+}
+
+const fn encoding_variant(encoding: Encoding) -> &'static str {
+    match encoding {
+        Encoding::Form => "Form",
+        Encoding::Multipart => "Multipart",
+    }
+}
+
+/// The operation traits of resource-core (`Creatable`, ...), for generic code, where the
+/// operation has their shape: a top-level resource with an id, the default answer, and the
+/// parameters the trait takes. Their provided methods send what the inherent methods send.
+fn trait_impls(resource: &Resource) -> TokenStream {
+    let ident = resource.ident;
+    if resource.nested || resource.id.is_none() {
+        return TokenStream::new();
+    }
+    let mut tokens = TokenStream::new();
+    for op in resource.ops.iter().filter(|op| op.answer.is_none()) {
+        let (trait_name, assoc) = match (op.key, op.params) {
+            (Key::Create, Some(ty)) => ("Creatable", Some(("CreateParams", ty))),
+            (Key::Retrieve, None) => ("Retrievable", None),
+            (Key::Update, Some(ty)) => ("Updatable", Some(("UpdateParams", ty))),
+            (Key::Delete, None) => ("Deletable", None),
+            (Key::List, Some(ty)) => ("Listable", Some(("ListParams", ty))),
+            _ => continue,
+        };
         let trait_name = Ident::new(trait_name, Span::call_site());
-        let params = params.map(|(assoc, ty)| {
+        let assoc = assoc.map(|(assoc, ty)| {
             let assoc = Ident::new(assoc, Span::call_site());
             quote!(type #assoc = #ty;)
         });
-        let consts = settings_consts(settings);
-        quote! {
+        let consts = settings_consts(&op.settings);
+        tokens.extend(quote! {
             #[automatically_derived]
             #[allow(unused_qualifications)]
             impl ::resource_core::#trait_name for #ident {
-                #params
+                #assoc
                 #consts
             }
-        }
-    };
-    let mut tokens = TokenStream::new();
-    if let Some(create) = &ops.create {
-        let params = Some(("CreateParams", &create.ty));
-        tokens.extend(op_impl("Creatable", params, &create.settings));
-    }
-    if let Some(retrieve) = &ops.retrieve {
-        tokens.extend(op_impl("Retrievable", None, retrieve));
-    }
-    if let Some(update) = &ops.update {
-        let params = Some(("UpdateParams", &update.ty));
-        tokens.extend(op_impl("Updatable", params, &update.settings));
-    }
-    if let Some(delete) = &ops.delete {
-        tokens.extend(op_impl("Deletable", None, delete));
-    }
-    if let Some(list) = &ops.list {
-        let params = Some(("ListParams", &list.ty));
-        tokens.extend(op_impl("Listable", params, &list.settings));
+        });
     }
     tokens
 }
@@ -122,23 +192,11 @@ fn op_impls(ident: &Ident, ops: &Ops) -> TokenStream {
 /// out keeps the trait's default.
 fn settings_consts(settings: &Settings) -> TokenStream {
     let host = settings.host.map(|host| {
-        let variant = Ident::new(
-            match host {
-                Host::Api => "Api",
-                Host::Files => "Files",
-            },
-            Span::call_site(),
-        );
+        let variant = format_ident!("{}", host_variant(host));
         quote!(const HOST: ::resource_core::Host = ::resource_core::Host::#variant;)
     });
     let encoding = settings.encoding.map(|encoding| {
-        let variant = Ident::new(
-            match encoding {
-                Encoding::Form => "Form",
-                Encoding::Multipart => "Multipart",
-            },
-            Span::call_site(),
-        );
+        let variant = format_ident!("{}", encoding_variant(encoding));
         quote!(const ENCODING: ::resource_core::Encoding = ::resource_core::Encoding::#variant;)
     });
     quote!(#host #encoding)
@@ -173,149 +231,270 @@ const ERRORS_DOC: [&str; 6] = [
     " answer does not decode.",
 ];
 
-/// The object and path as the method docs show them.
-pub(crate) struct Docs {
-    object: String,
-    path: String,
+/// What a method does with its operation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Send {
+    /// `client.call(..)`: one request, one answer.
+    Call,
+    /// `Paginator::new(..)`: every page of a list.
+    Paginate,
+    /// `Paginator::search(..)`: every page of a search.
+    PaginateSearch,
 }
 
-impl Docs {
-    pub(crate) fn new(object: &str, path: &str) -> Self {
-        Self {
-            object: format!("{} `{object}`", article(object)),
-            path: path.to_owned(),
-        }
-    }
-}
-
-/// An inherent method: its signature, and the operation trait method it forwards to.
+/// A generated inherent method: its signature, and the operation it sends.
 pub(crate) struct Method {
-    name: &'static str,
-    /// The trait whose provided method of the same name does the work.
-    trait_name: &'static str,
+    name: Ident,
     doc: Vec<String>,
-    /// Arguments after `client`.
-    args: Vec<(&'static str, TokenStream)>,
+    /// The index of its operation in the table.
+    index: usize,
+    send: Send,
+    /// Arguments after `client`: the path's placeholders, then `params` when it takes them.
+    args: Vec<(Ident, TokenStream)>,
+    /// The path's ids as `&str`, in order.
+    ids: Vec<TokenStream>,
+    /// Whether the method takes `params`; otherwise it sends none.
+    takes_params: bool,
     output: TokenStream,
     must_use: Option<&'static str>,
 }
 
-/// The inherent methods of the declared operations, in a fixed order.
-pub(crate) fn methods(id_type: &Ident, ops: &Ops, docs: &Docs) -> Vec<Method> {
-    let Docs { object, path } = docs;
-    let result =
-        |ok: TokenStream| quote!(::resource_core::__private::Result<#ok, ::resource_core::Error>);
-    let fallible = |summary: String| {
-        let mut doc = vec![format!(" {summary}")];
-        doc.extend(ERRORS_DOC.iter().map(|line| (*line).to_owned()));
-        doc
-    };
-    let id_arg = || ("id", quote!(&#id_type));
+/// The names of the methods `op` generates, for clash checks.
+pub(crate) fn method_names(op: &Operation) -> Vec<String> {
+    let name = op.name.to_string();
+    let suffixed = |suffix: &str| vec![name.clone(), format!("{name}{suffix}")];
+    match op.key {
+        Key::Retrieve => suffixed("_with"),
+        Key::List => vec![name, "paginate".to_owned()],
+        Key::Search => suffixed("_paginate"),
+        Key::Action if matches!(op.answer, Some(Answer::List(_))) => suffixed("_paginate"),
+        _ => vec![name],
+    }
+}
 
+/// The inherent methods of the declared operations, in declaration order.
+pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
+    let object = format!("{} `{}`", article(&resource.object), resource.object);
+    let id_type = resource.id.as_ref().map(|(id_type, _)| *id_type);
     let mut methods = Vec::new();
-    if let Some(create) = &ops.create {
-        let ty = &create.ty;
-        let how = settings_doc(&create.settings);
-        methods.push(Method {
-            name: "create",
-            trait_name: "Creatable",
-            doc: fallible(format!("Creates {object}: `POST {path}`{how}.")),
-            args: vec![("params", quote!(&#ty))],
-            output: result(quote!(Self)),
-            must_use: None,
-        });
-    }
-    if let Some(retrieve) = &ops.retrieve {
-        let how = settings_doc(retrieve);
-        methods.push(Method {
-            name: "retrieve",
-            trait_name: "Retrievable",
-            doc: fallible(format!(
-                "Retrieves {object} by id: `GET {path}/{{id}}`{how}."
-            )),
-            args: vec![id_arg()],
-            output: result(quote!(Self)),
-            must_use: None,
-        });
-        methods.push(Method {
-            name: "retrieve_with",
-            trait_name: "Retrievable",
-            doc: fallible(format!(
-                "Retrieves {object} by id with query parameters such as `expand`: \
-                 `GET {path}/{{id}}`{how}."
-            )),
-            args: vec![
-                id_arg(),
-                ("params", quote!(&::resource_core::RetrieveParams)),
-            ],
-            output: result(quote!(Self)),
-            must_use: None,
-        });
-    }
-    if let Some(update) = &ops.update {
-        let ty = &update.ty;
-        let how = settings_doc(&update.settings);
-        methods.push(Method {
-            name: "update",
-            trait_name: "Updatable",
-            doc: fallible(format!("Updates {object}: `POST {path}/{{id}}`{how}.")),
-            args: vec![id_arg(), ("params", quote!(&#ty))],
-            output: result(quote!(Self)),
-            must_use: None,
-        });
-    }
-    if let Some(delete) = &ops.delete {
-        let how = settings_doc(delete);
-        methods.push(Method {
-            name: "delete",
-            trait_name: "Deletable",
-            doc: fallible(format!("Deletes {object}: `DELETE {path}/{{id}}`{how}.")),
-            args: vec![id_arg()],
-            output: result(quote!(::resource_core::Deleted<#id_type>)),
-            must_use: None,
-        });
-    }
-    if let Some(list) = &ops.list {
-        let ty = &list.ty;
-        let how = settings_doc(&list.settings);
-        methods.push(Method {
-            name: "list",
-            trait_name: "Listable",
-            doc: fallible(format!(
-                "Lists one page of the collection: `GET {path}`{how}."
-            )),
-            args: vec![("params", quote!(&#ty))],
-            output: result(quote!(::resource_core::List<Self>)),
-            must_use: None,
-        });
-        methods.push(Method {
-            name: "paginate",
-            trait_name: "Listable",
-            doc: vec![
-                format!(
-                    " Iterates over every object of the collection, a page at a time: \
-                     `GET {path}`{how}."
-                ),
-                String::new(),
-                " Pages forward with `starting_after`, or backwards when `params` set".to_owned(),
-                " `ending_before` and not `starting_after`. Requests are made lazily; each item is"
-                    .to_owned(),
-                " a `Result` carrying the error of a failed page request.".to_owned(),
-            ],
-            args: vec![("params", quote!(&#ty))],
-            output: quote!(::resource_core::Paginator<Self>),
-            must_use: Some("a paginator does nothing until iterated"),
-        });
+    for (index, op) in resource.ops.iter().enumerate() {
+        let call = format!(
+            "`{} {}`{}",
+            op.method.name(),
+            op.template,
+            settings_doc(&op.settings)
+        );
+        let mut args: Vec<(Ident, TokenStream)> = Vec::new();
+        let mut ids = Vec::new();
+        for arg in &op.args {
+            match arg {
+                PathArg::Parent { name, ty } => {
+                    args.push(((*name).clone(), quote!(&#ty)));
+                    ids.push(
+                        quote_spanned!(ty.span()=> ::resource_core::ResourceId::as_str(#name)),
+                    );
+                }
+                PathArg::Id => {
+                    let id = Ident::new("id", Span::call_site());
+                    args.push((id.clone(), quote!(&#id_type)));
+                    ids.push(quote!(::resource_core::ResourceId::as_str(#id)));
+                }
+            }
+        }
+        let params_arg = |ty: TokenStream| {
+            let mut args = args.clone();
+            args.push((Ident::new("params", Span::call_site()), quote!(&#ty)));
+            args
+        };
+        let method = |name: Ident, summary: String, args: Vec<(Ident, TokenStream)>, output| {
+            let takes_params = args.len() > ids.len();
+            Method {
+                name,
+                doc: fallible(&summary),
+                index,
+                send: Send::Call,
+                args,
+                ids: ids.clone(),
+                takes_params,
+                output: result(output),
+                must_use: None,
+            }
+        };
+        let paginator = |name: Ident, summary: String, item: TokenStream, send: Send| {
+            let ty = op
+                .params
+                .map_or_else(|| quote!(::resource_core::SearchParams), |ty| quote!(#ty));
+            Method {
+                name,
+                doc: vec![
+                    format!(" {summary}"),
+                    String::new(),
+                    " Requests are made lazily, one page in memory at a time; each item is a"
+                        .to_owned(),
+                    " `Result` carrying the error of a failed page request (see `Paginator`)."
+                        .to_owned(),
+                ],
+                index,
+                send,
+                args: params_arg(ty),
+                ids: ids.clone(),
+                takes_params: true,
+                output: quote!(::resource_core::Paginator<#item>),
+                must_use: Some("a paginator does nothing until iterated"),
+            }
+        };
+        let answer = |default: TokenStream| match op.answer {
+            Some(Answer::Returns(ty) | Answer::List(ty)) => quote!(#ty),
+            None => default,
+        };
+        let name = op.name.clone();
+        let by_id = if id_type.is_some() { " by id" } else { "" };
+        match op.key {
+            Key::Create => {
+                let ty = op.params;
+                methods.push(method(
+                    name,
+                    format!("Creates {object}: {call}."),
+                    params_arg(quote!(#ty)),
+                    answer(quote!(Self)),
+                ));
+            }
+            Key::Retrieve => {
+                methods.push(method(
+                    name,
+                    format!("Retrieves {object}{by_id}: {call}."),
+                    args.clone(),
+                    answer(quote!(Self)),
+                ));
+                let ty = op
+                    .params
+                    .map_or_else(|| quote!(::resource_core::RetrieveParams), |ty| quote!(#ty));
+                methods.push(method(
+                    format_ident!("retrieve_with"),
+                    format!(
+                        "Retrieves {object}{by_id} with query parameters such as `expand`: {call}."
+                    ),
+                    params_arg(ty),
+                    answer(quote!(Self)),
+                ));
+            }
+            Key::Update => {
+                let ty = op.params;
+                methods.push(method(
+                    name,
+                    format!("Updates {object}: {call}."),
+                    params_arg(quote!(#ty)),
+                    answer(quote!(Self)),
+                ));
+            }
+            Key::Delete => {
+                let deleted = match id_type {
+                    Some(id_type) => quote!(::resource_core::Deleted<#id_type>),
+                    None => quote!(::resource_core::Deleted<::resource_core::__private::String>),
+                };
+                let args = match op.params {
+                    Some(ty) => params_arg(quote!(#ty)),
+                    None => args.clone(),
+                };
+                methods.push(method(
+                    name,
+                    format!("Deletes {object}: {call}."),
+                    args,
+                    answer(deleted),
+                ));
+            }
+            Key::List => {
+                let ty = op.params;
+                methods.push(method(
+                    name,
+                    format!("Lists one page of the collection: {call}."),
+                    params_arg(quote!(#ty)),
+                    quote!(::resource_core::List<Self>),
+                ));
+                methods.push(paginator(
+                    format_ident!("paginate"),
+                    format!(
+                        "Iterates over every object of the collection, a page at a time: {call}, \
+                         forward with `starting_after`, or backwards when `params` set \
+                         `ending_before` and not `starting_after`."
+                    ),
+                    quote!(Self),
+                    Send::Paginate,
+                ));
+            }
+            Key::Search => {
+                let ty = op
+                    .params
+                    .map_or_else(|| quote!(::resource_core::SearchParams), |ty| quote!(#ty));
+                methods.push(method(
+                    name.clone(),
+                    format!("Searches, one page of results: {call}."),
+                    params_arg(ty),
+                    quote!(::resource_core::SearchResult<Self>),
+                ));
+                methods.push(paginator(
+                    format_ident!("{name}_paginate"),
+                    format!(
+                        "Iterates over every search result, a page at a time: {call}, each next \
+                         page asked for with `page` set to the previous page's `next_page`."
+                    ),
+                    quote!(Self),
+                    Send::PaginateSearch,
+                ));
+            }
+            Key::Action => {
+                let args = match op.params {
+                    Some(ty) => params_arg(quote!(#ty)),
+                    None => args.clone(),
+                };
+                if let Some(Answer::List(item)) = op.answer {
+                    methods.push(method(
+                        name.clone(),
+                        format!("Lists one page: {call}."),
+                        args,
+                        quote!(::resource_core::List<#item>),
+                    ));
+                    let mut paginate = paginator(
+                        format_ident!("{name}_paginate"),
+                        format!("Iterates over every object of {call}, a page at a time."),
+                        quote!(#item),
+                        Send::Paginate,
+                    );
+                    if op.params.is_none() {
+                        paginate.args.pop();
+                        paginate.takes_params = false;
+                    }
+                    methods.push(paginate);
+                } else {
+                    methods.push(method(
+                        name,
+                        format!("Sends {call}."),
+                        args,
+                        answer(quote!(Self)),
+                    ));
+                }
+            }
+            Key::Object | Key::Path | Key::Parents | Key::Prefix | Key::Singleton => {}
+        }
     }
     methods
 }
 
+fn result(ok: TokenStream) -> TokenStream {
+    quote!(::resource_core::__private::Result<#ok, ::resource_core::Error>)
+}
+
+fn fallible(summary: &str) -> Vec<String> {
+    let mut doc = vec![format!(" {summary}")];
+    doc.extend(ERRORS_DOC.iter().map(|line| (*line).to_owned()));
+    doc
+}
+
 impl Method {
     fn signature(&self, vis: &Visibility, named: bool) -> TokenStream {
-        let name = Ident::new(self.name, Span::call_site());
+        let name = &self.name;
         let args = self.args.iter().map(|(arg, ty)| {
             if named {
-                let arg = Ident::new(arg, Span::call_site());
                 quote!(#arg: #ty)
             } else {
                 quote!(_: #ty)
@@ -330,21 +509,33 @@ impl Method {
         }
     }
 
-    /// The method with its docs, forwarding to the operation trait.
+    /// The method with its docs, sending its operation.
     pub(crate) fn forwarding(&self, vis: &Visibility) -> TokenStream {
         let doc = &self.doc;
         let signature = self.signature(vis, true);
-        let name = Ident::new(self.name, Span::call_site());
-        let trait_name = Ident::new(self.trait_name, Span::call_site());
-        let args = self
-            .args
-            .iter()
-            .map(|(arg, _)| Ident::new(arg, Span::call_site()));
+        let table = Ident::new(TABLE, Span::call_site());
+        let index = self.index;
+        let ids = &self.ids;
+        let params = if self.takes_params {
+            quote!(params)
+        } else {
+            quote!(&::resource_core::__private::NoParams)
+        };
+        let operation = quote!(&#table[#index]);
+        let body = match self.send {
+            Send::Call => quote!(client.call(#operation, &[#(#ids),*], #params)),
+            Send::Paginate => {
+                quote!(::resource_core::Paginator::new(client, #operation, &[#(#ids),*], #params))
+            }
+            Send::PaginateSearch => {
+                quote!(::resource_core::Paginator::search(client, #operation, &[#(#ids),*], #params))
+            }
+        };
         quote! {
             #(#[doc = #doc])*
             #[inline]
             #signature {
-                <Self as ::resource_core::#trait_name>::#name(client, #(#args),*)
+                #body
             }
         }
     }
@@ -379,128 +570,5 @@ mod tests {
         assert_eq!(article("Account"), "an");
         assert_eq!(article("usage_record"), "a");
         assert_eq!(article(""), "a");
-    }
-
-    #[test]
-    fn docs_name_the_http_call() {
-        let ops = Ops {
-            create: Some(crate::attr::Params {
-                ty: syn::parse_quote!(CreateInvoice),
-                settings: Settings::default(),
-            }),
-            retrieve: Some(Settings::default()),
-            update: None,
-            delete: Some(Settings::default()),
-            list: None,
-        };
-        let id = Ident::new("InvoiceId", Span::call_site());
-        let methods = methods(&id, &ops, &Docs::new("invoice", "/v1/invoices"));
-        let firsts: Vec<(&str, &str)> = methods
-            .iter()
-            .map(|m| (m.name, m.doc.first().map_or("", String::as_str)))
-            .collect();
-        assert_eq!(
-            firsts,
-            [
-                ("create", " Creates an `invoice`: `POST /v1/invoices`."),
-                (
-                    "retrieve",
-                    " Retrieves an `invoice` by id: `GET /v1/invoices/{id}`."
-                ),
-                (
-                    "retrieve_with",
-                    " Retrieves an `invoice` by id with query parameters such as `expand`: \
-                     `GET /v1/invoices/{id}`."
-                ),
-                (
-                    "delete",
-                    " Deletes an `invoice`: `DELETE /v1/invoices/{id}`."
-                ),
-            ]
-        );
-        assert!(
-            methods
-                .iter()
-                .all(|m| m.doc.iter().any(|line| line == " # Errors"))
-        );
-    }
-
-    #[test]
-    fn settings_become_consts_and_docs() {
-        let files = Settings {
-            host: Some(Host::Files),
-            encoding: Some(Encoding::Multipart),
-        };
-        assert_eq!(
-            settings_consts(&files).to_string(),
-            quote! {
-                const HOST: ::resource_core::Host = ::resource_core::Host::Files;
-                const ENCODING: ::resource_core::Encoding = ::resource_core::Encoding::Multipart;
-            }
-            .to_string()
-        );
-        // Written defaults are emitted as written; left-out settings are not emitted at all.
-        let api = Settings {
-            host: Some(Host::Api),
-            encoding: None,
-        };
-        assert_eq!(
-            settings_consts(&api).to_string(),
-            quote!(
-                const HOST: ::resource_core::Host = ::resource_core::Host::Api;
-            )
-            .to_string()
-        );
-        assert!(settings_consts(&Settings::default()).is_empty());
-
-        assert_eq!(
-            settings_doc(&files),
-            " on the files host, as `multipart/form-data`"
-        );
-        assert_eq!(settings_doc(&api), "");
-        let multipart = Settings {
-            host: None,
-            encoding: Some(Encoding::Multipart),
-        };
-        assert_eq!(settings_doc(&multipart), " as `multipart/form-data`");
-
-        let ops = Ops {
-            create: Some(crate::attr::Params {
-                ty: syn::parse_quote!(CreateFile),
-                settings: files,
-            }),
-            list: Some(crate::attr::Params {
-                ty: syn::parse_quote!(ListFiles),
-                settings: Settings {
-                    host: Some(Host::Files),
-                    encoding: None,
-                },
-            }),
-            ..Ops::default()
-        };
-        let id = Ident::new("FileId", Span::call_site());
-        let methods = methods(&id, &ops, &Docs::new("file", "/v1/files"));
-        let firsts: Vec<&str> = methods
-            .iter()
-            .map(|m| m.doc.first().map_or("", String::as_str))
-            .collect();
-        assert_eq!(
-            firsts,
-            [
-                " Creates a `file`: `POST /v1/files` on the files host, as `multipart/form-data`.",
-                " Lists one page of the collection: `GET /v1/files` on the files host.",
-                " Iterates over every object of the collection, a page at a time: `GET /v1/files` \
-                 on the files host.",
-            ]
-        );
-        let impls = op_impls(&Ident::new("File", Span::call_site()), &ops).to_string();
-        assert!(impls.contains(
-            &quote!(impl ::resource_core::Creatable for File {
-                type CreateParams = CreateFile;
-                const HOST: ::resource_core::Host = ::resource_core::Host::Files;
-                const ENCODING: ::resource_core::Encoding = ::resource_core::Encoding::Multipart;
-            })
-            .to_string()
-        ));
     }
 }

@@ -1,50 +1,39 @@
 //! Phase 5, on error: the `compile_error!`s plus the items user code is most likely to name, so
 //! one mistake in the attribute gives one error instead of one per use of the resource.
 //!
-//! Emitted: the id type (with the declared prefix if it parsed, else `""`), `StripeResource`,
-//! and the inherent methods of the operations that parsed, all with unreachable bodies.
+//! Emitted: the id type (with the declared prefixes, or none), `StripeResource` for a resource
+//! with an id, and the inherent methods of the operations that resolved, all with unreachable
+//! bodies.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
-use syn::LitStr;
 
-use crate::ast::Input;
-use crate::expand::{self, Docs};
+use crate::ast::{Input, Resource};
+use crate::expand;
 
-pub(crate) fn expand(input: &Input, error: &syn::Error) -> TokenStream {
+pub(crate) fn expand(input: &Input, resource: &Resource, errors: Vec<syn::Error>) -> TokenStream {
     let node = input.original;
     let ident = &node.ident;
     let vis = &node.vis;
-    let id_type = &input.id_type;
-    let attrs = &input.attrs;
-    let empty = LitStr::new("", Span::call_site());
-    let object = attrs.object.as_ref().unwrap_or(&empty);
-    let path = attrs.path.as_ref().unwrap_or(&empty);
-    let prefix = attrs.prefix.as_ref().unwrap_or(&empty);
-
-    let error = error.to_compile_error();
-    let define_id = expand::define_id(ident, vis, id_type, prefix);
-    let methods = expand::methods(
-        id_type,
-        &attrs.ops,
-        &Docs::new(&object.value(), &path.value()),
-    )
-    .iter()
-    .map(|method| method.unreachable(vis))
-    .collect::<TokenStream>();
+    let (object, path) = (&resource.object, &resource.path);
+    let errors = errors.iter().map(syn::Error::to_compile_error);
+    let define_id = resource
+        .id
+        .as_ref()
+        .map(|(id_type, prefixes)| expand::define_id(ident, vis, id_type, prefixes));
+    let methods = expand::methods(resource)
+        .iter()
+        .map(|method| method.unreachable(vis))
+        .collect::<TokenStream>();
     let (impl_generics, ty_generics, where_clause) = node.generics.split_for_impl();
     // A higher-ranked bound is not checked where it is declared: the impl stands even if the
     // item is not `DeserializeOwned`, so the only errors left are the ones reported above.
-    let predicates = where_clause
+    let predicates: Vec<_> = where_clause
         .iter()
-        .flat_map(|where_clause| &where_clause.predicates);
-
-    quote! {
-        #error
-
-        #define_id
-
-        const _: () = {
+        .flat_map(|where_clause| &where_clause.predicates)
+        .collect();
+    let stripe_resource = resource.id.as_ref().map(|(id_type, _)| {
+        quote! {
             #[automatically_derived]
             #[allow(unused_qualifications)]
             impl #impl_generics ::resource_core::StripeResource for #ident #ty_generics
@@ -61,6 +50,16 @@ pub(crate) fn expand(input: &Input, error: &syn::Error) -> TokenStream {
                     ::core::unreachable!()
                 }
             }
+        }
+    });
+
+    quote! {
+        #(#errors)*
+
+        #define_id
+
+        const _: () = {
+            #stripe_resource
 
             #[automatically_derived]
             #[allow(unused_qualifications)]

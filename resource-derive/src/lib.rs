@@ -148,8 +148,10 @@ pub fn derive_stripe_resource(input: TokenStream) -> TokenStream {
 
 fn derive(node: &DeriveInput) -> proc_macro2::TokenStream {
     let input = ast::Input::from_syn(node);
-    match input.validate() {
-        Ok(resource) => expand::derive(&resource),
-        Err(error) => fallback::expand(&input, &error),
+    let (resource, errors) = input.resolve();
+    if errors.is_empty() {
+        expand::derive(&resource)
+    } else {
+        fallback::expand(&input, &resource, errors)
     }
 }

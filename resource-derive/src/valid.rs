@@ -1,49 +1,70 @@
-//! Phase 3: semantic checks. Every finding, with the attribute syntax errors, is combined into
-//! one `syn::Error`, so a user sees all their mistakes in one build.
+//! Phase 3: semantic checks, and the resolution of every operation into its method, path
+//! template, arguments and answer. Every finding, with the attribute syntax errors, is combined
+//! into one `syn::Error`, so a user sees all their mistakes in one build.
 
 use syn::{Error, LitStr, Type};
 
-use crate::ast::{Body, ID_FIELD, Input, Resource};
-use crate::attr::{ATTRIBUTE, Key};
+use crate::ast::{Body, ID_FIELD, Input, Operation, PathArg, Resource};
+use crate::attr::{ATTRIBUTE, Answer, HttpMethod, Key, Op};
 
-/// The prefix every collection path starts with: the form-encoded v1 API.
+/// The prefix every path starts with: the form-encoded v1 API.
 const API_PREFIX: &str = "/v1/";
 
+/// The placeholder of the resource's own id in a path template.
+const ID_PLACEHOLDER: &str = "id";
+
 impl<'a> Input<'a> {
-    pub(crate) fn validate(&'a self) -> syn::Result<Resource<'a>> {
+    /// The resource as far as it resolves, and every mistake found on the way.
+    pub(crate) fn resolve(&'a self) -> (Resource<'a>, Vec<Error>) {
         let mut errors: Vec<Error> = self.attrs.errors.clone();
         self.check_required(&mut errors);
         check_value(self.attrs.object.as_ref(), check_object, &mut errors);
         check_value(self.attrs.path.as_ref(), check_path, &mut errors);
-        check_value(self.attrs.prefix.as_ref(), check_prefix, &mut errors);
+        let prefixes = self.check_prefixes(&mut errors);
         self.check_shape(&mut errors);
-        self.check_id_field(&mut errors);
+        if self.attrs.singleton.is_none() {
+            self.check_id_field(&mut errors);
+        }
         for attr in &self.misplaced {
             errors.push(Error::new_spanned(
                 attr,
                 format!("`#[{ATTRIBUTE}(...)]` goes on the struct, not on a field or variant"),
             ));
         }
-        combine(errors)?;
-
-        let attrs = &self.attrs;
-        match (&attrs.object, &attrs.path, &attrs.prefix) {
-            (Some(object), Some(path), Some(prefix)) => Ok(Resource {
-                ident: &self.original.ident,
-                vis: &self.original.vis,
-                id_type: &self.id_type,
-                object,
-                path,
-                prefix,
-                ops: &attrs.ops,
-            }),
-            // A key is absent only with an error recorded above; kept so this cannot panic.
-            _ => Err(Error::new(
-                self.original.ident.span(),
-                "internal error in `#[derive(StripeResource)]`: a required key is missing \
-                 but no error was reported",
-            )),
+        let path = self
+            .attrs
+            .path
+            .as_ref()
+            .map(LitStr::value)
+            .unwrap_or_default();
+        self.check_parents(&path, &mut errors);
+        let mut ops = Vec::with_capacity(self.attrs.ops.len());
+        for op in &self.attrs.ops {
+            match self.resolve_op(op, &path) {
+                Ok(resolved) => ops.push(resolved),
+                Err(error) => errors.push(error),
+            }
         }
+        check_names(&mut ops, &mut errors);
+        let resource = Resource {
+            ident: &self.original.ident,
+            vis: &self.original.vis,
+            id: self
+                .attrs
+                .singleton
+                .is_none()
+                .then_some((&self.id_type, prefixes)),
+            object: self
+                .attrs
+                .object
+                .as_ref()
+                .map(LitStr::value)
+                .unwrap_or_default(),
+            nested: !self.attrs.parents.is_empty(),
+            path,
+            ops,
+        };
+        (resource, errors)
     }
 
     fn check_required(&self, errors: &mut Vec<Error>) {
@@ -63,17 +84,12 @@ impl<'a> Input<'a> {
         if self.attrs.incomplete {
             return;
         }
+        let declared = |key: Key| self.attrs.declared.iter().any(|(seen, _)| *seen == key);
         for (key, what) in [
             (Key::Object, "the value of the object's `object` field"),
             (Key::Path, "the collection path"),
-            (Key::Prefix, "the id prefix"),
         ] {
-            if !self
-                .attrs
-                .declared
-                .iter()
-                .any(|(declared, _)| *declared == key)
-            {
+            if !declared(key) {
                 errors.push(Error::new_spanned(
                     first,
                     format!(
@@ -84,6 +100,189 @@ impl<'a> Input<'a> {
                 ));
             }
         }
+        if !declared(Key::Prefix) && !declared(Key::Singleton) {
+            errors.push(Error::new_spanned(
+                first,
+                format!(
+                    "missing `prefix`; expected `{}`, the id prefix (`prefix = \"\"` for ids with \
+                     no fixed prefix), or `singleton` for an object with no id of its own, like \
+                     `/v1/balance`",
+                    Key::Prefix.usage()
+                ),
+            ));
+        }
+    }
+
+    /// The prefixes, checked; a `singleton` takes none.
+    fn check_prefixes(&self, errors: &mut Vec<Error>) -> Vec<String> {
+        let Some(prefix) = &self.attrs.prefix else {
+            return Vec::new();
+        };
+        if let Some(singleton) = &self.attrs.singleton {
+            errors.push(Error::new_spanned(
+                &prefix.tokens,
+                "a `singleton` has no id of its own, so no id prefix; remove `prefix = ..`",
+            ));
+            errors.push(Error::new(singleton.span(), "`singleton` given here"));
+            return Vec::new();
+        }
+        match prefix.values.as_slice() {
+            [] => errors.push(Error::new_spanned(
+                &prefix.tokens,
+                "expected at least one prefix, like `prefix = [\"card\", \"ba\"]`; for ids with \
+                 no fixed prefix, write `prefix = \"\"`",
+            )),
+            [none] if none.value().is_empty() => return Vec::new(),
+            several => {
+                for lit in several {
+                    check_value(Some(lit), check_prefix, errors);
+                }
+            }
+        }
+        prefix.values.iter().map(LitStr::value).collect()
+    }
+
+    /// Every placeholder of `path` has a parent, and every parent a placeholder.
+    fn check_parents(&self, path: &str, errors: &mut Vec<Error>) {
+        let Some(lit) = &self.attrs.path else {
+            return;
+        };
+        let names = placeholders(path);
+        for name in &names {
+            if *name == ID_PLACEHOLDER {
+                errors.push(Error::new(
+                    lit.span(),
+                    "`{id}` in `path` would be the resource's own id, which instance operations \
+                     add after `path`; name a parent's placeholder after the parent, like \
+                     `{customer}`",
+                ));
+            } else if !self.attrs.parents.iter().any(|parent| parent.name == name) {
+                errors.push(Error::new(
+                    lit.span(),
+                    format!(
+                        "the placeholder `{{{name}}}` in `path` has no id type; expected \
+                         `parents({name} = ParentId)`, with the id type of the parent's \
+                         declaration, like `CustomerId`"
+                    ),
+                ));
+            }
+        }
+        for parent in &self.attrs.parents {
+            if ["client", "params"]
+                .iter()
+                .any(|taken| parent.name == taken)
+            {
+                errors.push(Error::new(
+                    parent.name.span(),
+                    format!(
+                        "`{}` is the name of another argument of the generated methods; expected \
+                         the parent's name, like `customer`, here and in `path`",
+                        parent.name
+                    ),
+                ));
+            }
+            if !names.iter().any(|name| parent.name == name) {
+                errors.push(Error::new(
+                    parent.name.span(),
+                    format!(
+                        "`{}` is not a placeholder of `path`; expected each parent to be \
+                         written in `path` as `{{{}}}`",
+                        parent.name, parent.name
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// One operation: its method, full template, arguments, parameters and answer.
+    fn resolve_op(&'a self, op: &'a Op, path: &str) -> syn::Result<Operation<'a>> {
+        let singleton = self.attrs.singleton.is_some();
+        let name = op.name.clone().unwrap_or_else(|| op.keyword.clone());
+        if singleton && matches!(op.key, Key::Create | Key::List | Key::Search) {
+            return Err(Error::new(
+                op.keyword.span(),
+                format!(
+                    "a `singleton` has no collection to `{}`; expected `retrieve`, `update`, \
+                     `delete` or an `action`",
+                    op.key.name()
+                ),
+            ));
+        }
+        if let (Some(Answer::List(_)), Some((method, keyword, _))) = (&op.answer, &op.route) {
+            if *method != HttpMethod::Get {
+                return Err(Error::new(
+                    keyword.span(),
+                    "an action answering `list = T` is a `get`; lists are read with `GET`",
+                ));
+            }
+        }
+        let instance = if singleton {
+            path.to_owned()
+        } else {
+            format!("{path}/{{{ID_PLACEHOLDER}}}")
+        };
+        let (method, template) = match op.key {
+            Key::Create => (HttpMethod::Post, path.to_owned()),
+            Key::Retrieve => (HttpMethod::Get, instance),
+            Key::Update => (HttpMethod::Post, instance),
+            Key::Delete => (HttpMethod::Delete, instance),
+            Key::List => (HttpMethod::Get, path.to_owned()),
+            Key::Search => (HttpMethod::Get, format!("{path}/search")),
+            _ => {
+                let Some((method, _, route)) = &op.route else {
+                    return Err(Error::new(op.keyword.span(), "an action needs its route"));
+                };
+                (*method, action_template(path, route)?)
+            }
+        };
+        if let (Some(_), HttpMethod::Get | HttpMethod::Delete) = (op.settings.encoding, method) {
+            return Err(Error::new(
+                op.keyword.span(),
+                format!(
+                    "`encoding` applies only to an operation that sends a body (`post`); \
+                     `{name}` is a {}",
+                    method.name()
+                ),
+            ));
+        }
+        let mut args = Vec::new();
+        for placeholder in placeholders(&template) {
+            if placeholder == ID_PLACEHOLDER {
+                if singleton {
+                    let span = op.route.as_ref().map_or(op.keyword.span(), |r| r.2.span());
+                    return Err(Error::new(
+                        span,
+                        "a `singleton` has no id of its own; expected a path without `{id}`",
+                    ));
+                }
+                args.push(PathArg::Id);
+            } else if let Some(parent) = self.attrs.parents.iter().find(|p| p.name == placeholder) {
+                args.push(PathArg::Parent {
+                    name: &parent.name,
+                    ty: &parent.ty,
+                });
+            } else {
+                // Placeholders of `path` itself are reported once, by `check_parents`.
+                let span = op.route.as_ref().map_or(op.keyword.span(), |r| r.2.span());
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "unknown placeholder `{{{placeholder}}}`; expected `{{id}}` (the \
+                         resource's own id) or a parent named in `parents(...)`"
+                    ),
+                ));
+            }
+        }
+        Ok(Operation {
+            key: op.key,
+            name,
+            method,
+            template,
+            args,
+            params: op.params.as_ref(),
+            answer: op.answer.as_ref(),
+            settings: op.settings,
+        })
     }
 
     fn check_shape(&self, errors: &mut Vec<Error>) {
@@ -147,6 +346,84 @@ impl<'a> Input<'a> {
     }
 }
 
+/// The methods every operation generates: no two may share a name. An operation whose methods
+/// clash is reported and dropped, so that the fallback defines each method once.
+fn check_names(ops: &mut Vec<Operation>, errors: &mut Vec<Error>) {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let by = |op: &Operation| match op.key {
+        Key::Action => format!("the action `{}`", op.name),
+        key => format!("the `{}` operation", key.name()),
+    };
+    ops.retain(|op| {
+        let names = crate::expand::method_names(op);
+        let clash = names
+            .iter()
+            .find_map(|name| seen.iter().find(|(seen, _)| seen == name));
+        if let Some((method, first)) = clash {
+            errors.push(Error::new(
+                op.name.span(),
+                format!(
+                    "{} generates the method `{method}`, which {first} generates already; \
+                     expected another name for the action",
+                    by(op),
+                ),
+            ));
+            return false;
+        }
+        seen.extend(names.into_iter().map(|name| (name, by(op))));
+        true
+    });
+}
+
+/// The names of the placeholders of a template, in order: `["customer", "id"]`.
+fn placeholders(template: &str) -> Vec<&str> {
+    template
+        .split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .collect()
+}
+
+/// An action's full template: `route` after `path` (`"{id}/confirm"`), or as is when it starts
+/// with `/v1/`.
+fn action_template(path: &str, route: &LitStr) -> syn::Result<String> {
+    let value = route.value();
+    let error = |message: String| Error::new(route.span(), message);
+    let (template, relative) = if value.starts_with('/') {
+        check_path(&value).map_err(error)?;
+        (value.clone(), &value[API_PREFIX.len().min(value.len())..])
+    } else if value.is_empty() {
+        return Ok(path.to_owned());
+    } else {
+        (format!("{path}/{value}"), value.as_str())
+    };
+    if relative.ends_with('/') || relative.split('/').any(str::is_empty) {
+        return Err(error(format!(
+            "an action's path is segments separated by `/`, relative to `path` like \
+             `\"{{id}}/confirm\"`, or from `/v1/`; found {value:?}"
+        )));
+    }
+    if let Some(bad) = relative.split('/').find(|segment| !is_segment(segment)) {
+        return Err(error(format!(
+            "path segments are lowercase ASCII letters, digits and `_`, or a `{{placeholder}}`; \
+             found {bad:?} in {value:?}"
+        )));
+    }
+    Ok(template)
+}
+
+/// A literal segment (`balance_transactions`) or a placeholder (`{customer}`).
+fn is_segment(segment: &str) -> bool {
+    let word = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+        Some(name) => word(name),
+        None => word(segment),
+    }
+}
+
 /// Whether `ty` is a path to `name` without generic arguments: `FileLinkId`, `self::FileLinkId`.
 fn names_type(ty: &Type, name: &syn::Ident) -> bool {
     match ty {
@@ -202,7 +479,8 @@ fn check_object(object: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `path`: a collection of the v1 API, such as `/v1/file_links` or `/v1/billing/meters`.
+/// `path`: a collection of the v1 API, such as `/v1/file_links` or `/v1/billing/meters`, or a
+/// template with parents' placeholders: `/v1/customers/{customer}/balance_transactions`.
 fn check_path(path: &str) -> Result<(), String> {
     let Some(rest) = path.strip_prefix(API_PREFIX) else {
         return Err(format!(
@@ -225,13 +503,10 @@ fn check_path(path: &str) -> Result<(), String> {
             "`path` must not contain an empty segment `//`; found {path:?}"
         ));
     }
-    if let Some(bad) = rest
-        .chars()
-        .find(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '/'))
-    {
+    if let Some(bad) = rest.split('/').find(|segment| !is_segment(segment)) {
         return Err(format!(
-            "`path` segments must be lowercase ASCII letters, digits and `_`; found {bad:?} in \
-             {path:?}"
+            "`path` segments must be lowercase ASCII letters, digits and `_`, or a parent's \
+             `{{placeholder}}`; found {bad:?} in {path:?}"
         ));
     }
     Ok(())
@@ -259,18 +534,6 @@ fn check_prefix(prefix: &str) -> Result<(), String> {
     ))
 }
 
-/// One error carrying every finding, or `Ok` if there are none.
-fn combine(errors: Vec<Error>) -> syn::Result<()> {
-    let mut errors = errors.into_iter();
-    let Some(mut combined) = errors.next() else {
-        return Ok(());
-    };
-    for error in errors {
-        combined.combine(error);
-    }
-    Err(combined)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,10 +559,13 @@ mod tests {
             "`path` must not end with `/`; expected \"/v1/file_links\""
         );
         assert!(err("/v1/billing//meters").contains("empty segment"));
-        assert!(err("/v1/File_links").contains("found 'F'"));
-        assert!(err("/v1/file-links").contains("found '-'"));
-        assert!(err("/v1/file_links?limit=3").contains("found '?'"));
-        assert!(err("/v1/accounts/{account}/persons").contains("found '{'"));
+        assert!(err("/v1/File_links").contains("found \"File_links\""));
+        assert!(err("/v1/file-links").contains("found \"file-links\""));
+        assert!(err("/v1/file_links?limit=3").contains("found \"file_links?limit=3\""));
+        assert_eq!(check_path("/v1/accounts/{account}/persons"), Ok(()));
+        assert!(err("/v1/accounts/{Account}/persons").contains("found \"{Account}\""));
+        assert!(err("/v1/accounts/{account/persons").contains("found \"{account\""));
+        assert!(err("/v1/accounts/{}/persons").contains("found \"{}\""));
     }
 
     #[test]
@@ -354,14 +620,5 @@ mod tests {
         ] {
             assert!(ty(bad).is_ok_and(|ty| !names_type(&ty, &name)), "{bad}");
         }
-    }
-
-    #[test]
-    fn combine_keeps_every_error() {
-        assert!(combine(Vec::new()).is_ok());
-        let span = proc_macro2::Span::call_site();
-        let errors = vec![Error::new(span, "a"), Error::new(span, "b")];
-        let combined = combine(errors).err().map(|error| error.into_iter().count());
-        assert_eq!(combined, Some(2));
     }
 }

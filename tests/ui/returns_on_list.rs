@@ -1,19 +1,22 @@
 use resource_core::StripeResource;
 use serde::Deserialize;
 
+pub struct ListFiles;
+pub struct Other;
+
 #[derive(Deserialize, StripeResource)]
 #[stripe(
     object = "file",
     path = "/v1/files",
     prefix = "file",
-    retrieve(params = RetrieveParams),
-    delete(params = DeleteParams, host = "files"),
+    list(params = ListFiles, returns = Other),
+    search(returns = Other),
 )]
 pub struct File {
     pub id: FileId,
 }
 
 fn main() {
-    let _ = File::retrieve;
-    let _ = File::delete;
+    let _ = File::list;
+    let _ = File::search;
 }

@@ -1,0 +1,22 @@
+use resource_core::StripeResource;
+use serde::Deserialize;
+
+#[derive(Deserialize, StripeResource)]
+#[stripe(object = "customer", path = "/v1/customers", prefix = "cus")]
+pub struct Customer {
+    pub id: CustomerId,
+}
+
+#[derive(Deserialize, StripeResource)]
+#[stripe(
+    object = "customer_balance_transaction",
+    path = "/v1/customers/{customer}/balance_transactions",
+    parents(customer = CustomerId, account = CustomerId),
+    prefix = "cbtxn",
+    retrieve,
+)]
+pub struct CustomerBalanceTransaction {
+    pub id: CustomerBalanceTransactionId,
+}
+
+fn main() {}
