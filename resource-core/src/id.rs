@@ -157,7 +157,6 @@ macro_rules! __define_id {
         $vis struct $name($crate::__private::String);
 
         const _: () = {
-            #[automatically_derived]
             impl $name {
                 /// The id as sent on the wire.
                 #[must_use]

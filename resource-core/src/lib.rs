@@ -29,6 +29,7 @@
 mod answer;
 mod body;
 mod client;
+mod deleted;
 mod error;
 mod expandable;
 pub mod form;
@@ -54,6 +55,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, DEFAULT_FILES_BASE_URL, Method,
     RequestOptions,
 };
+pub use deleted::{Deleted, OrDeleted};
 pub use error::{ApiError, ApiErrorBody, Error, ErrorKind};
 pub use expandable::Expandable;
 pub use id::{MAX_ID_LEN, ResourceId};
@@ -62,7 +64,7 @@ pub use metadata::{Metadata, MetadataParam};
 pub use operation::{Declaration, Declared, Operation};
 pub use params::{ExpiresAt, RangeQuery, RetrieveParams};
 pub use resource::{
-    Creatable, Deletable, Deleted, Encoding, Host, Listable, Retrievable, StripeResource, Updatable,
+    Creatable, Deletable, Encoding, Host, Listable, Retrievable, StripeResource, Updatable,
 };
 pub use retry::RetryPolicy;
 pub use search::{SearchParams, SearchResult};

@@ -142,7 +142,17 @@ impl<'de> Deserialize<'de> for Metadata {
 /// - [`clear`](Self::clear) sends `metadata=` (removes every key). Stripe cannot clear and set in
 ///   one request, so a later `set` or `unset` starts a new set of entries instead.
 ///
-/// An untouched parameter sends nothing.
+/// An untouched parameter (`MetadataParam::default()`) sends nothing. The setters chain, and
+/// a parameter can be collected from pairs:
+///
+/// ```
+/// use resource_core::MetadataParam;
+///
+/// let mut metadata = MetadataParam::new();
+/// metadata.set("order_id", "6735").set("tier", "gold").unset("stale");
+/// let same: MetadataParam = [("order_id", "6735"), ("tier", "gold"), ("stale", "")].into_iter().collect();
+/// assert_eq!(metadata, same);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MetadataParam(Change);
 
@@ -162,28 +172,54 @@ impl MetadataParam {
     }
 
     /// Sets `key` to `value`.
-    pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) {
+    pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) -> &mut Self {
         if let Change::Entries(entries) = &mut self.0 {
             entries.insert(key, value);
         } else {
             self.0 = Change::Entries(std::iter::once((key, value)).collect());
         }
+        self
     }
 
     /// Removes `key` (sends an empty value for it).
-    pub fn unset(&mut self, key: impl Into<String>) {
-        self.set(key, "");
+    pub fn unset(&mut self, key: impl Into<String>) -> &mut Self {
+        self.set(key, "")
     }
 
     /// Removes every key (sends `metadata=`), dropping entries set so far.
-    pub fn clear(&mut self) {
+    pub fn clear(&mut self) -> &mut Self {
         self.0 = Change::Clear;
+        self
     }
 
     /// Whether nothing will be sent.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0 == Change::Nothing
+    }
+}
+
+/// Sets every pair, in order; an empty value unsets its key.
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for MetadataParam {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
+        let mut param = MetadataParam::new();
+        param.extend(entries);
+        param
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> Extend<(K, V)> for MetadataParam {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, entries: I) {
+        for (key, value) in entries {
+            self.set(key, value);
+        }
+    }
+}
+
+/// Sets every entry of `metadata`.
+impl From<Metadata> for MetadataParam {
+    fn from(metadata: Metadata) -> Self {
+        metadata.into_iter().collect()
     }
 }
 

@@ -156,7 +156,7 @@ pub trait Deletable: StripeResource {
     /// # Errors
     ///
     /// As [`Creatable::create`].
-    fn delete(client: &Client, id: &Self::Id) -> Result<Deleted<Self::Id>, Error> {
+    fn delete(client: &Client, id: &Self::Id) -> Result<crate::Deleted<Self::Id>, Error> {
         client.request_on(
             Self::HOST,
             Encoding::Form,
@@ -196,17 +196,6 @@ pub trait Listable: StripeResource {
         let operation = Operation::new("list", Method::Get, Self::PATH).host(Self::HOST);
         Paginator::new(client, &operation, &[], params)
     }
-}
-
-/// The answer to a delete: `{"id": ..., "object": ..., "deleted": true}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
-pub struct Deleted<Id> {
-    /// The id of the deleted object.
-    pub id: Id,
-    /// The object type of the deleted object, such as `"customer"`.
-    pub object: String,
-    /// Always `true` in a successful answer.
-    pub deleted: bool,
 }
 
 /// An empty parameter set: encodes to nothing. What generated methods send for an operation

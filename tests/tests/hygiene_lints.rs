@@ -67,6 +67,50 @@ pub struct Document {
     pub id: DocumentId,
 }
 
+/// A document's page: nested, with several prefixes, an action and a list answer.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, StripeResource)]
+#[stripe(
+    object = "document_page",
+    path = "/v1/documents/{document}/pages",
+    parents(document = DocumentId),
+    prefix = ["pg", "page"],
+    retrieve,
+    delete(params = UpdateDocument, returns = Document),
+    list = ListDocuments,
+    action(render, post = "{id}/render", params = UpdateDocument, host = "files", encoding = "multipart"),
+    action(similar, get = "{id}/similar", list = DocumentPage),
+    action(pdf, get = "/v1/documents/{document}/pdf", returns = resource_core::Binary),
+)]
+pub struct DocumentPage {
+    /// Its id.
+    pub id: DocumentPageId,
+}
+
+/// A document's cover: a nested singleton with no id prefix of its own.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, StripeResource)]
+#[stripe(
+    object = "cover",
+    path = "/v1/documents/{document}/cover",
+    parents(document = DocumentId),
+    singleton,
+    retrieve,
+    update = UpdateDocument,
+    delete,
+    action(reset, post = "reset"),
+)]
+pub struct Cover {
+    /// Its name.
+    pub name: String,
+}
+
+/// Documents with no id prefix, searchable.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, StripeResource)]
+#[stripe(object = "note", path = "/v1/notes", prefix = "", retrieve, search)]
+pub struct Note {
+    /// Its id.
+    pub id: NoteId,
+}
+
 #[test]
 fn constants() {
     assert_eq!(<Widget as StripeResource>::OBJECT, "widget");
