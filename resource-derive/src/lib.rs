@@ -1,8 +1,8 @@
 //! `#[derive(StripeResource)]`: declare a Stripe API resource on a plain struct.
 //!
 //! Use it through `resource_core`, which re-exports it and holds everything the generated code
-//! calls: the derive generates constants, trait impls and thin forwarding methods, and no
-//! behaviour of its own.
+//! calls: the derive generates constants, a table of operations, trait impls and thin
+//! forwarding methods, and no behaviour of its own.
 //!
 //! ```text
 //! use resource_core::StripeResource;
@@ -32,91 +32,74 @@
 //! # The `#[stripe(...)]` attribute
 //!
 //! Keys come in any order, separated by commas; several `#[stripe(...)]` attributes on the
-//! same struct are merged. Each key may appear once.
+//! same struct are merged. Each key may appear once, but `action`, which may repeat.
 //!
-//! | key | required | generates |
-//! |---|---|---|
-//! | `object = "file_link"` | yes | `StripeResource::OBJECT`, the value of the object's `object` field |
-//! | `path = "/v1/file_links"` | yes | `StripeResource::PATH`, the collection path |
-//! | `prefix = "link"` | yes | the id type `FileLinkId`, whose `FromStr` accepts `link_...` only |
-//! | `create = CreateFileLink` | no | `Creatable` and `FileLink::create(&client, &params)` |
-//! | `retrieve` | no | `Retrievable`, `FileLink::retrieve(&client, &id)` and `retrieve_with(&client, &id, &RetrieveParams)` |
-//! | `update = UpdateFileLink` | no | `Updatable` and `FileLink::update(&client, &id, &params)` |
-//! | `delete` | no | `Deletable` and `FileLink::delete(&client, &id)`, returning `Deleted<FileLinkId>` |
-//! | `list = ListFileLinks` | no | `Listable`, `FileLink::list(&client, &params)` (one page, a `List<FileLink>`) and `FileLink::paginate(&client, &params)` (every page, lazily) |
+//! | key | generates |
+//! |---|---|
+//! | `object = "file_link"` | `StripeResource::OBJECT`, the value of the object's `object` field |
+//! | `path = "/v1/file_links"` | `StripeResource::PATH`: the collection path, or a singleton's own path; a template with a parent's `{placeholder}` for a nested resource |
+//! | `parents(customer = CustomerId)` | each placeholder of `path` typed with the parent's id type: every method takes `&CustomerId` first |
+//! | `prefix = "link"`, `prefix = ["card", "ba"]`, `prefix = ""` | the id type `FileLinkId`, whose `FromStr` accepts `link_...` only (any of several prefixes; any safe id with `""`) |
+//! | `singleton` | instead of `prefix`: no id type, no `id` field, methods without an id |
+//! | `create = P` | `create(&client, parents.., &P)`: `POST {path}` |
+//! | `retrieve`, `retrieve = P` | `retrieve(&client, parents.., &id)` and `retrieve_with(.., &P)` (`RetrieveParams` by default): `GET {path}/{id}` |
+//! | `update = P` | `update(&client, parents.., &id, &P)`: `POST {path}/{id}` |
+//! | `delete`, `delete = P` | `delete(&client, parents.., &id[, &P])`, answering `Deleted<Id>`: `DELETE {path}/{id}` |
+//! | `list = P` | `list(&client, parents.., &P)` (one page, a `List<Self>`) and `paginate(..)` (every page, lazily): `GET {path}` |
+//! | `search`, `search = P` | `search(&client, &P)` (a `SearchResult<Self>`; `SearchParams` by default) and `search_paginate(..)`: `GET {path}/search` |
+//! | `action(confirm, post = "{id}/confirm", params = P)` | `confirm(&client, placeholders.., &P)`: `POST {path}/{id}/confirm` |
 //!
-//! The parameters types (`CreateFileLink`, ...) are any types that implement
-//! `serde::Serialize`; resource-core form-encodes them unless the operation says
+//! A singleton's instance operations use `path` itself. The parameters types are any types that
+//! implement `serde::Serialize`; resource-core form-encodes them unless the operation says
 //! `encoding = "multipart"`.
 //!
-//! ## Hosts and encodings
+//! ## The nested form
 //!
-//! Every operation also has a nested form, for an operation that goes to another of Stripe's
-//! hosts or sends its body another way. It declares the same methods as the short form:
+//! Every operation also has a nested form, `op(setting = .., ...)`, its settings in any order,
+//! each at most once:
 //!
-//! ```text
-//! #[stripe(
-//!     object = "file",
-//!     path = "/v1/files",
-//!     prefix = "file",
-//!     create(params = CreateFile, host = "files", encoding = "multipart"),
-//!     retrieve,
-//!     list = ListFiles,
-//! )]
-//! pub struct File { pub id: FileId, /* ... */ }
-//! ```
+//! | setting | taken by | values | default |
+//! |---|---|---|---|
+//! | `get`, `post`, `delete` | `action`, exactly one | the path, relative to `path` (`"{id}/confirm"`, `"upcoming"`, `""`) or absolute from `/v1/`; placeholders `{id}` and the parents' | – |
+//! | `params = P` | every operation; required by `create`, `update`, `list` | a type | none |
+//! | `returns = T` | `create`, `retrieve`, `update`, `delete`, `action` | the answer type: any `Deserialize` type, `OrDeleted<Self>`, `Binary` | `Self`, or `Deleted<Id>` for `delete` |
+//! | `list = T` | `action` with `get` | the answer is a `List<T>`; also generates `{name}_paginate` | – |
+//! | `host` | every operation | `"api"`, `"files"` | `"api"` |
+//! | `encoding` | operations that send a body | `"form"`, `"multipart"` | `"form"` |
 //!
-//! | operation | short form | nested form |
-//! |---|---|---|
-//! | create | `create = P` | `create(params = P, host = "..", encoding = "..")` |
-//! | retrieve | `retrieve` | `retrieve(host = "..")` |
-//! | update | `update = P` | `update(params = P, host = "..", encoding = "..")` |
-//! | delete | `delete` | `delete(host = "..")` |
-//! | list | `list = P` | `list(params = P, host = "..")` |
-//!
-//! Settings come in any order, each at most once:
-//!
-//! | setting | taken by | values | default | generates |
-//! |---|---|---|---|---|
-//! | `params = P` | `create`, `update`, `list`, which require it | a type | none | the parameters type, as the short form does |
-//! | `host = "files"` | every operation | `"api"`, `"files"` | `"api"` | `const HOST: Host` in the operation's trait impl |
-//! | `encoding = "multipart"` | `create`, `update`: the others send no body | `"form"`, `"multipart"` | `"form"` | `const ENCODING: Encoding` in the operation's trait impl |
-//!
-//! - `"api"`: `https://api.stripe.com`, or the client's `base_url`.
-//! - `"files"`: the uploads host, `https://files.stripe.com`, or the client's `files_base_url`.
-//! - `"form"`: `application/x-www-form-urlencoded`, Stripe's default.
-//! - `"multipart"`: `multipart/form-data`, for uploads: the parameters may hold an `Upload`.
-//!
-//! A setting that is written is generated, even when it is the default (`host = "api"`), so
-//! the declaration means what it says; a setting left out keeps the trait's default. `create =
-//! P` and `create(params = P)` are the same declaration, and an operation may be declared only
-//! once in either form. The methods' docs name the host and encoding when they are not the
-//! defaults: "Creates a `file`: `POST /v1/files` on the files host, as `multipart/form-data`."
+//! An action's first entry is its name: the generated method's, which must differ from every
+//! other generated method. `create = P` and `create(params = P)` are the same declaration, and an
+//! operation may be declared only once in either form. The methods' docs name the HTTP call,
+//! its host and its encoding when they are not the defaults: "Creates a `file`: `POST
+//! /v1/files` on the files host, as `multipart/form-data`."
 //!
 //! # Rules
 //!
 //! - `object`: lowercase ASCII letters, digits, `_` and `.`, such as `"file_link"` or
 //!   `"billing.meter"`.
 //! - `path`: starts with `/v1/`, does not end with `/`, and its segments are lowercase ASCII
-//!   letters, digits and `_`, such as `"/v1/file_links"` or `"/v1/billing/meters"`.
+//!   letters, digits and `_`, or a `{placeholder}` named in `parents` (not `{id}`).
 //! - `prefix`: lowercase ASCII letters and digits, starting with a letter, written without the
 //!   `_` separator: `"link"` for ids like `link_1Mr23jLkdIwHu7ix65betcoo`.
-//! - The item is a struct with named fields and no generic parameters, with a field
-//!   `id: FileLinkId` (the struct's name + `Id`; a path ending in that name, such as
-//!   `self::FileLinkId`, also works). The struct must implement `serde::Deserialize`.
+//! - The item is a struct with named fields and no generic parameters; unless it is a
+//!   `singleton`, with a field `id: FileLinkId` (the struct's name + `Id`; a path ending in that
+//!   name, such as `self::FileLinkId`, also works). The struct must implement
+//!   `serde::Deserialize`.
 //!
 //! # What is generated
 //!
 //! For `struct FileLink` with visibility `V`:
 //!
-//! - the id newtype `V struct FileLinkId`, through `resource_core`'s `define_id!`;
-//! - `impl StripeResource for FileLink` (`Id`, `OBJECT`, `PATH`, `id()`);
-//! - one impl per declared operation trait, setting its parameters type and the `HOST` and
-//!   `ENCODING` consts its nested form wrote, such as
-//!   `impl Creatable for File { type CreateParams = CreateFile; const HOST: Host = Host::Files;
-//!   const ENCODING: Encoding = Encoding::Multipart; }`;
-//! - an inherent `impl FileLink` whose methods, of visibility `V`, forward to the trait
-//!   methods, so callers need not import the traits.
+//! - the id newtype `V struct FileLinkId`, through `resource_core`'s `define_id!` (not for a
+//!   singleton);
+//! - `impl StripeResource for FileLink` (`Id`, `OBJECT`, `PATH`, `id()`; not for a singleton);
+//! - `impl Declared for FileLink`: the declaration as data, with one `resource_core::Operation`
+//!   (name, method, path template, host, encoding) per declared operation;
+//! - the operation traits (`Creatable`, `Retrievable`, `Updatable`, `Deletable`, `Listable`)
+//!   where the operation has their shape: a top-level resource with an id, the default answer
+//!   and parameters;
+//! - an inherent `impl FileLink` whose methods, of visibility `V`, each send their operation with
+//!   `Client::call` (or build a `Paginator`), so callers need not import any trait.
 //!
 //! Generated code names everything by full path, so local items called `Result`, `Option`,
 //! `String` or `resource_core` do not disturb it, and it passes
@@ -124,10 +107,10 @@
 //!
 //! # Errors
 //!
-//! Every mistake is a compile error pointing at the offending token, and all the mistakes of
-//! one declaration are reported together. After an error the derive still emits the id type,
-//! `StripeResource` and the methods of the operations that parsed (with unreachable bodies),
-//! so code using the resource does not fail a second time.
+//! Every mistake is a compile error pointing at the offending token, saying what to write
+//! instead, and all the mistakes of one declaration are reported together. After an error the
+//! derive still emits the id type, `StripeResource` and the methods of the operations that
+//! resolved (with unreachable bodies), so code using the resource does not fail a second time.
 
 mod ast;
 mod attr;
