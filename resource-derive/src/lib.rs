@@ -49,7 +49,8 @@
 //! | `search`, `search = P` | `search(&client, &P)` (a `SearchResult<Self>`; `SearchParams` by default) and `search_paginate(..)`: `GET {path}/search` |
 //! | `action(confirm, post = "{id}/confirm", params = P)` | `confirm(&client, placeholders.., &P)`: `POST {path}/{id}/confirm` |
 //!
-//! A singleton's instance operations use `path` itself. The parameters types are any types that
+//! A singleton's operations (`create`, `retrieve`, `update`, `delete`, actions) use `path`
+//! itself; it has no `list` or `search`. The parameters types are any types that
 //! implement `serde::Serialize`; resource-core form-encodes them unless the operation says
 //! `encoding = "multipart"`.
 //!
@@ -79,8 +80,9 @@
 //!   `"billing.meter"`.
 //! - `path`: starts with `/v1/`, does not end with `/`, and its segments are lowercase ASCII
 //!   letters, digits and `_`, or a `{placeholder}` named in `parents` (not `{id}`).
-//! - `prefix`: lowercase ASCII letters and digits, starting with a letter, written without the
-//!   `_` separator: `"link"` for ids like `link_1Mr23jLkdIwHu7ix65betcoo`.
+//! - `prefix`: lowercase ASCII letters and digits, words joined by `_`, starting with a letter,
+//!   written without the last `_` separator: `"link"` for ids like
+//!   `link_1Mr23jLkdIwHu7ix65betcoo`, `"sub_sched"` for `sub_sched_1Mr...`.
 //! - The item is a struct with named fields and no generic parameters; unless it is a
 //!   `singleton`, with a field `id: FileLinkId` (the struct's name + `Id`; a path ending in that
 //!   name, such as `self::FileLinkId`, also works). The struct must implement

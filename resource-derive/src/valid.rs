@@ -198,12 +198,12 @@ impl<'a> Input<'a> {
     fn resolve_op(&'a self, op: &'a Op, path: &str) -> syn::Result<Operation<'a>> {
         let singleton = self.attrs.singleton.is_some();
         let name = op.name.clone().unwrap_or_else(|| op.keyword.clone());
-        if singleton && matches!(op.key, Key::Create | Key::List | Key::Search) {
+        if singleton && matches!(op.key, Key::List | Key::Search) {
             return Err(Error::new(
                 op.keyword.span(),
                 format!(
-                    "a `singleton` has no collection to `{}`; expected `retrieve`, `update`, \
-                     `delete` or an `action`",
+                    "a `singleton` has no collection to `{}`; expected `create`, `retrieve`, \
+                     `update`, `delete` or an `action`",
                     op.key.name()
                 ),
             ));
@@ -512,12 +512,15 @@ fn check_path(path: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `prefix`: what ids start with, before the `_` separator, such as `link` for `link_123`.
+/// `prefix`: what ids start with, before the last `_` separator, such as `link` for `link_123`
+/// or `sub_sched` for `sub_sched_123`.
 fn check_prefix(prefix: &str) -> Result<(), String> {
     let valid = |s: &str| {
         s.starts_with(|c: char| c.is_ascii_lowercase())
+            && !s.ends_with('_')
+            && !s.contains("__")
             && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     };
     if valid(prefix) {
         return Ok(());
@@ -529,8 +532,8 @@ fn check_prefix(prefix: &str) -> Result<(), String> {
         ));
     }
     Err(format!(
-        "`prefix` must be lowercase ASCII letters and digits, starting with a letter, like \
-         `\"link\"`; found {prefix:?}"
+        "`prefix` must be lowercase ASCII letters and digits (words joined by `_`), starting \
+         with a letter, like `\"link\"` or `\"sub_sched\"`; found {prefix:?}"
     ))
 }
 
@@ -570,7 +573,16 @@ mod tests {
 
     #[test]
     fn prefixes() {
-        for ok in ["link", "cus", "pi", "acct", "ich", "a1"] {
+        for ok in [
+            "link",
+            "cus",
+            "pi",
+            "acct",
+            "ich",
+            "a1",
+            "sub_sched",
+            "tax_li",
+        ] {
             assert_eq!(check_prefix(ok), Ok(()), "{ok}");
         }
         let err = |prefix| check_prefix(prefix).err().unwrap_or_default();
@@ -579,7 +591,7 @@ mod tests {
             "`prefix` is written without the `_` separator; expected \"link\""
         );
         for bad in [
-            "", "_", "Link", "LINK", "1link", "li_nk", "lïnk", "link-x", " link",
+            "", "_", "Link", "LINK", "1link", "li__nk", "_link", "lïnk", "link-x", " link",
         ] {
             assert!(
                 err(bad).starts_with("`prefix` must be lowercase ASCII"),
