@@ -45,6 +45,7 @@ mod resource;
 mod retry;
 mod search;
 mod transport;
+mod undeclared;
 mod upload;
 #[cfg(feature = "ureq")]
 mod ureq_transport;
@@ -82,6 +83,10 @@ pub mod __private {
     pub use crate::__define_id as define_id;
     pub use crate::id::{check_id, first_prefix};
     pub use crate::resource::NoParams;
+    /// The traits that make calling an undeclared operation a clear error.
+    pub mod undeclared {
+        pub use crate::undeclared::*;
+    }
     pub use serde;
     pub use std::boxed::Box;
     pub use std::option::Option::{self, None, Some};

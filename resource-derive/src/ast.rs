@@ -42,8 +42,9 @@ pub(crate) struct Resource<'a> {
     pub(crate) id: Option<(&'a Ident, Vec<String>)>,
     pub(crate) object: String,
     pub(crate) path: String,
-    /// Whether the path has parents: the operation traits of resource-core do not fit then.
-    pub(crate) nested: bool,
+    /// How many parents the path has: the operation traits of resource-core fit only a resource
+    /// with none.
+    pub(crate) parents: usize,
     pub(crate) ops: Vec<Operation<'a>>,
 }
 

@@ -53,6 +53,7 @@ pub(crate) fn derive(resource: &Resource) -> TokenStream {
         .iter()
         .map(|method| method.forwarding(vis))
         .collect::<TokenStream>();
+    let undeclared = undeclared(resource);
     quote! {
         #define_id
 
@@ -78,9 +79,67 @@ pub(crate) fn derive(resource: &Resource) -> TokenStream {
             #[allow(unused_qualifications)]
             impl #ident {
                 #methods
+                #undeclared
             }
         };
     }
+}
+
+/// For each operation of `create`, `retrieve`, `update`, `delete`, `list` and `search` that is
+/// not declared, hidden methods of its names that no call can satisfy: calling one is the
+/// error "`FileLink` does not declare `delete`" with what to add, rather than rustc's "no
+/// function `delete`; perhaps you need to implement `Deletable`". Every argument is generic, so
+/// a call with the arguments the operation would take reaches that error and no other.
+fn undeclared(resource: &Resource) -> TokenStream {
+    let taken: Vec<String> = resource.ops.iter().flat_map(method_names).collect();
+    let id = usize::from(resource.id.is_some());
+    let mut tokens = TokenStream::new();
+    for (key, trait_name, methods) in [
+        (Key::Create, "Create", &[("create", 0, 1)][..]),
+        (
+            Key::Retrieve,
+            "Retrieve",
+            &[("retrieve", id, 0), ("retrieve_with", id, 1)][..],
+        ),
+        (Key::Update, "Update", &[("update", id, 1)][..]),
+        (Key::Delete, "Delete", &[("delete", id, 0)][..]),
+        (Key::List, "List", &[("list", 0, 1), ("paginate", 0, 1)][..]),
+        (
+            Key::Search,
+            "Search",
+            &[("search", 0, 1), ("search_paginate", 0, 1)][..],
+        ),
+    ] {
+        // Stripe's searches are all top-level.
+        let parents = if key == Key::Search {
+            0
+        } else {
+            resource.parents
+        };
+        if resource.ops.iter().any(|op| op.key == key) {
+            continue;
+        }
+        let trait_name = Ident::new(trait_name, Span::call_site());
+        for (name, ids, params) in methods {
+            if taken.iter().any(|taken| taken == name) {
+                continue;
+            }
+            let name = Ident::new(name, Span::call_site());
+            let args: Vec<Ident> = (0..parents + ids + params)
+                .map(|n| format_ident!("__A{n}"))
+                .collect();
+            tokens.extend(quote! {
+                #[doc(hidden)]
+                #[allow(clippy::needless_pass_by_value, clippy::unused_self)]
+                pub fn #name<__C: ?::core::marker::Sized, #(#args),*>(_: &__C, #(_: #args),*)
+                where
+                    __C: ::resource_core::__private::undeclared::#trait_name<Self>,
+                {
+                }
+            });
+        }
+    }
+    tokens
 }
 
 /// The id newtype, with all its impls, made by resource-core's `define_id!`.
@@ -156,7 +215,7 @@ const fn encoding_variant(encoding: Encoding) -> &'static str {
 /// parameters the trait takes. Their provided methods send what the inherent methods send.
 fn trait_impls(resource: &Resource) -> TokenStream {
     let ident = resource.ident;
-    if resource.nested || resource.id.is_none() {
+    if resource.parents > 0 || resource.id.is_none() {
         return TokenStream::new();
     }
     let mut tokens = TokenStream::new();

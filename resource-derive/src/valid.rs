@@ -60,7 +60,7 @@ impl<'a> Input<'a> {
                 .as_ref()
                 .map(LitStr::value)
                 .unwrap_or_default(),
-            nested: !self.attrs.parents.is_empty(),
+            parents: self.attrs.parents.len(),
             path,
             ops,
         };
