@@ -94,37 +94,32 @@ fn undeclared(resource: &Resource) -> TokenStream {
     let taken: Vec<String> = resource.ops.iter().flat_map(method_names).collect();
     let id = usize::from(resource.id.is_some());
     let mut tokens = TokenStream::new();
-    for (key, trait_name, methods) in [
-        (Key::Create, "Create", &[("create", 0, 1)][..]),
-        (
-            Key::Retrieve,
-            "Retrieve",
-            &[("retrieve", id, 0), ("retrieve_with", id, 1)][..],
-        ),
-        (Key::Update, "Update", &[("update", id, 1)][..]),
-        (Key::Delete, "Delete", &[("delete", id, 0)][..]),
-        (Key::List, "List", &[("list", 0, 1), ("paginate", 0, 1)][..]),
-        (
-            Key::Search,
-            "Search",
-            &[("search", 0, 1), ("search_paginate", 0, 1)][..],
-        ),
+    // Each operation with the ids and parameters its method and its companion take.
+    for (key, trait_name, (ids, params), companion_params) in [
+        (Key::Create, "Create", (0, 1), 0),
+        (Key::Retrieve, "Retrieve", (id, 0), 1),
+        (Key::Update, "Update", (id, 1), 0),
+        (Key::Delete, "Delete", (id, 0), 0),
+        (Key::List, "List", (0, 1), 1),
+        (Key::Search, "Search", (0, 1), 1),
     ] {
+        if resource.ops.iter().any(|op| op.key == key) {
+            continue;
+        }
         // Stripe's searches are all top-level.
         let parents = if key == Key::Search {
             0
         } else {
             resource.parents
         };
-        if resource.ops.iter().any(|op| op.key == key) {
-            continue;
-        }
         let trait_name = Ident::new(trait_name, Span::call_site());
-        for (name, ids, params) in methods {
-            if taken.iter().any(|taken| taken == name) {
+        let own = (key.name().to_owned(), ids, params);
+        let companion = companion(key, key.name(), false).map(|name| (name, ids, companion_params));
+        for (name, ids, params) in std::iter::once(own).chain(companion) {
+            if taken.contains(&name) {
                 continue;
             }
-            let name = Ident::new(name, Span::call_site());
+            let name = Ident::new(&name, Span::call_site());
             let args: Vec<Ident> = (0..parents + ids + params)
                 .map(|n| format_ident!("__A{n}"))
                 .collect();
@@ -318,17 +313,28 @@ pub(crate) struct Method {
     must_use: Option<&'static str>,
 }
 
+/// The method an operation generates beside its own, if any: `retrieve_with`, `paginate`,
+/// `search_paginate`, or `{action}_paginate` for an action answering a list.
+fn companion(key: Key, name: &str, lists: bool) -> Option<String> {
+    match key {
+        Key::Retrieve => Some(format!("{name}_with")),
+        Key::List => Some("paginate".to_owned()),
+        Key::Search => Some(format!("{name}_paginate")),
+        Key::Action if lists => Some(format!("{name}_paginate")),
+        _ => None,
+    }
+}
+
 /// The names of the methods `op` generates, for clash checks.
 pub(crate) fn method_names(op: &Operation) -> Vec<String> {
     let name = op.name.to_string();
-    let suffixed = |suffix: &str| vec![name.clone(), format!("{name}{suffix}")];
-    match op.key {
-        Key::Retrieve => suffixed("_with"),
-        Key::List => vec![name, "paginate".to_owned()],
-        Key::Search => suffixed("_paginate"),
-        Key::Action if matches!(op.answer, Some(Answer::List(_))) => suffixed("_paginate"),
-        _ => vec![name],
-    }
+    let companion = companion_of(op);
+    std::iter::once(name).chain(companion).collect()
+}
+
+fn companion_of(op: &Operation) -> Option<String> {
+    let lists = matches!(op.answer, Some(Answer::List(_)));
+    companion(op.key, &op.name.to_string(), lists)
 }
 
 /// The inherent methods of the declared operations, in declaration order.
@@ -407,6 +413,8 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
             None => default,
         };
         let name = op.name.clone();
+        // The second method of a retrieve, a list, a search or a list action.
+        let second = companion_of(op).map(|second| Ident::new(&second, op.name.span()));
         let by_id = if id_type.is_some() { " by id" } else { "" };
         match op.key {
             Key::Create => {
@@ -428,14 +436,17 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                 let ty = op
                     .params
                     .map_or_else(|| quote!(::resource_core::RetrieveParams), |ty| quote!(#ty));
-                methods.push(method(
-                    format_ident!("retrieve_with"),
-                    format!(
-                        "Retrieves {object}{by_id} with query parameters such as `expand`: {call}."
-                    ),
-                    params_arg(ty),
-                    answer(quote!(Self)),
-                ));
+                methods.extend(second.map(|second| {
+                    method(
+                        second,
+                        format!(
+                            "Retrieves {object}{by_id} with query parameters such as `expand`: \
+                             {call}."
+                        ),
+                        params_arg(ty),
+                        answer(quote!(Self)),
+                    )
+                }));
             }
             Key::Update => {
                 let ty = op.params;
@@ -470,16 +481,18 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                     params_arg(quote!(#ty)),
                     quote!(::resource_core::List<Self>),
                 ));
-                methods.push(paginator(
-                    format_ident!("paginate"),
-                    format!(
-                        "Iterates over every object of the collection, a page at a time: {call}, \
-                         forward with `starting_after`, or backwards when `params` set \
-                         `ending_before` and not `starting_after`."
-                    ),
-                    quote!(Self),
-                    Send::Paginate,
-                ));
+                methods.extend(second.map(|second| {
+                    paginator(
+                        second,
+                        format!(
+                            "Iterates over every object of the collection, a page at a time: \
+                             {call}, forward with `starting_after`, or backwards when `params` \
+                             set `ending_before` and not `starting_after`."
+                        ),
+                        quote!(Self),
+                        Send::Paginate,
+                    )
+                }));
             }
             Key::Search => {
                 let ty = op
@@ -491,15 +504,18 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                     params_arg(ty),
                     quote!(::resource_core::SearchResult<Self>),
                 ));
-                methods.push(paginator(
-                    format_ident!("{name}_paginate"),
-                    format!(
-                        "Iterates over every search result, a page at a time: {call}, each next \
-                         page asked for with `page` set to the previous page's `next_page`."
-                    ),
-                    quote!(Self),
-                    Send::PaginateSearch,
-                ));
+                methods.extend(second.map(|second| {
+                    paginator(
+                        second,
+                        format!(
+                            "Iterates over every search result, a page at a time: {call}, each \
+                             next page asked for with `page` set to the previous page's \
+                             `next_page`."
+                        ),
+                        quote!(Self),
+                        Send::PaginateSearch,
+                    )
+                }));
             }
             Key::Action => {
                 let args = match op.params {
@@ -513,17 +529,19 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                         args,
                         quote!(::resource_core::List<#item>),
                     ));
-                    let mut paginate = paginator(
-                        format_ident!("{name}_paginate"),
-                        format!("Iterates over every object of {call}, a page at a time."),
-                        quote!(#item),
-                        Send::Paginate,
-                    );
-                    if op.params.is_none() {
-                        paginate.args.pop();
-                        paginate.takes_params = false;
+                    if let Some(second) = second {
+                        let mut paginate = paginator(
+                            second,
+                            format!("Iterates over every object of {call}, a page at a time."),
+                            quote!(#item),
+                            Send::Paginate,
+                        );
+                        if op.params.is_none() {
+                            paginate.args.pop();
+                            paginate.takes_params = false;
+                        }
+                        methods.push(paginate);
                     }
-                    methods.push(paginate);
                 } else {
                     methods.push(method(
                         name,
