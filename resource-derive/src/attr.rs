@@ -9,7 +9,7 @@
 
 use std::mem;
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
 use syn::meta::ParseNestedMeta;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -476,8 +476,7 @@ impl Attrs<'_> {
                 ),
             };
             let first = first.span();
-            self.errors.push(Error::new(keyword.span(), message));
-            self.errors.push(Error::new(first, note));
+            self.clash(keyword.span(), message, first, note);
             return skip_value(meta.input);
         }
         self.declared.push((key, keyword.clone()));
@@ -500,6 +499,12 @@ impl Attrs<'_> {
         // Whatever was swallowed after a value may include keys that now look missing.
         self.incomplete |= mem::take(&mut self.swallowed);
         Ok(())
+    }
+
+    /// An error at `at`, and a note at `first`, the entry it clashes with.
+    fn clash(&mut self, at: Span, message: String, first: Span, note: String) {
+        self.errors.push(Error::new(at, message));
+        self.errors.push(Error::new(first, note));
     }
 
     /// `name = "string"`; `usage` shows the whole entry in messages.
@@ -634,12 +639,12 @@ impl Attrs<'_> {
             };
             if let Some(first) = self.parents.iter().find(|seen| seen.name == name) {
                 let first = first.name.span();
-                self.errors.push(Error::new(
+                self.clash(
                     name.span(),
                     format!("duplicate parent `{name}`; expected it once"),
-                ));
-                self.errors
-                    .push(Error::new(first, format!("`{name}` first defined here")));
+                    first,
+                    format!("`{name}` first defined here"),
+                );
                 return skip_value(parent.input);
             }
             let needs = format!("`{name}` needs its id type: `{name} = CustomerId`");
@@ -867,15 +872,15 @@ impl Attrs<'_> {
 
         if let Some((_, first)) = nested.declared.iter().find(|(seen, _)| *seen == setting) {
             let first = first.span();
-            self.errors.push(Error::new(
+            self.clash(
                 keyword.span(),
                 format!(
                     "duplicate `{name}` in `{}(...)`; expected it once",
                     op.name()
                 ),
-            ));
-            self.errors
-                .push(Error::new(first, format!("`{name}` first defined here")));
+                first,
+                format!("`{name}` first defined here"),
+            );
             return skip_value(meta.input);
         }
         // One route and one answer: `post` beside `get`, `list` beside `returns`.
@@ -889,15 +894,15 @@ impl Attrs<'_> {
         };
         if let Some((other, first)) = nested.declared.iter().find(|(other, _)| rival(*other)) {
             let (other, first) = (other.name(), first.span());
-            self.errors.push(Error::new(
+            self.clash(
                 keyword.span(),
                 format!(
                     "`{name}` and `{other}` cannot both be given in `{}(...)`; expected one of them",
                     op.name()
                 ),
-            ));
-            self.errors
-                .push(Error::new(first, format!("`{other}` given here")));
+                first,
+                format!("`{other}` given here"),
+            );
             return skip_value(meta.input);
         }
         nested.declared.push((setting, keyword.clone()));
@@ -1065,7 +1070,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), Key::ALL.len());
         for key in Key::ALL {
-            let ident = Ident::new(key.name(), proc_macro2::Span::call_site());
+            let ident = Ident::new(key.name(), Span::call_site());
             assert_eq!(Key::from_ident(&ident), Some(key));
         }
         let mut names: Vec<&str> = Setting::ALL.iter().map(|s| s.name()).collect();

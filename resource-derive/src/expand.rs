@@ -417,11 +417,16 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
         let second = companion_of(op).map(|second| Ident::new(&second, op.name.span()));
         let by_id = if id_type.is_some() { " by id" } else { "" };
         match op.key {
-            Key::Create => {
+            Key::Create | Key::Update => {
                 let ty = op.params;
+                let verb = if op.key == Key::Create {
+                    "Creates"
+                } else {
+                    "Updates"
+                };
                 methods.push(method(
                     name,
-                    format!("Creates {object}: {call}."),
+                    format!("{verb} {object}: {call}."),
                     params_arg(quote!(#ty)),
                     answer(quote!(Self)),
                 ));
@@ -447,15 +452,6 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                         answer(quote!(Self)),
                     )
                 }));
-            }
-            Key::Update => {
-                let ty = op.params;
-                methods.push(method(
-                    name,
-                    format!("Updates {object}: {call}."),
-                    params_arg(quote!(#ty)),
-                    answer(quote!(Self)),
-                ));
             }
             Key::Delete => {
                 let deleted = match id_type {
