@@ -11,7 +11,7 @@
 //! | [`Balance`] | `/v1/balance` | a singleton, with a list at another path (`history`) |
 //! | [`BalanceTransaction`] | `/v1/balance_transactions` | retrieve and list |
 //! | [`Subscription`] | `/v1/subscriptions` | `cancel`: a `DELETE` with parameters |
-//! | [`Quote`] | `/v1/quotes` | `pdf`: a binary answer from the files host |
+//! | [`Quote`] | `/v1/quotes` | `pdf`: a file streamed from the files host |
 //!
 //! Objects carry the fields most integrations read (serde ignores the rest); parameters are
 //! plain structs with public fields, built with struct update syntax:

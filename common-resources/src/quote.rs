@@ -1,6 +1,6 @@
-//! Quotes: `/v1/quotes`, whose PDF is a binary answer from the files host.
+//! Quotes: `/v1/quotes`, whose PDF is a file streamed from the files host.
 
-use resource_core::{Binary, StripeResource};
+use resource_core::{Download, StripeResource};
 use serde::{Deserialize, Serialize};
 
 /// A quote (API version 2026-01-28.clover).
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
     path = "/v1/quotes",
     prefix = "qt",
     retrieve,
-    action(pdf, get = "{id}/pdf", returns = Binary, host = "files"),
+    action(pdf, get = "{id}/pdf", returns = Download, host = "files"),
 )]
 pub struct Quote {
     /// Unique identifier (`qt_...`).

@@ -17,7 +17,9 @@ use crate::path;
 use crate::random;
 use crate::resource::{Encoding, Host};
 use crate::retry::RetryPolicy;
-use crate::transport::{Request, Response, Transport, TransportError};
+use crate::transport::{
+    MAX_RESPONSE_BYTES, Request, Response, StreamedResponse, Transport, TransportError,
+};
 
 /// Where requests go unless [`ClientBuilder::base_url`] says otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
@@ -448,7 +450,12 @@ impl Client {
     {
         let path = path::fill(operation.path, ids)?;
         let payload = self.payload(operation.encoding, operation.method, params)?;
-        T::from_response(self.send(operation.method, operation.host, &path, payload)?)
+        let (method, host) = (operation.method, operation.host);
+        if T::STREAMED {
+            T::from_stream(self.send_streaming(method, host, &path, payload)?)
+        } else {
+            T::from_response(self.send(method, host, &path, payload)?)
+        }
     }
 
     fn payload<P: Serialize + ?Sized>(
@@ -479,6 +486,42 @@ impl Client {
         path: &str,
         payload: Payload,
     ) -> Result<Response, Error> {
+        match self.exchange(method, host, path, payload, false)? {
+            Answer::Whole(response) => Ok(response),
+            // Not asked for, and read whole all the same.
+            Answer::Streamed(response) => Ok(response.read_whole(MAX_RESPONSE_BYTES)?),
+        }
+    }
+
+    /// Sends encoded parameters, retrying per the policy, and returns a 2xx response whose body
+    /// is still arriving. An error answer is read whole, and is the error.
+    pub(crate) fn send_streaming(
+        &self,
+        method: Method,
+        host: Host,
+        path: &str,
+        payload: Payload,
+    ) -> Result<StreamedResponse, Error> {
+        match self.exchange(method, host, path, payload, true)? {
+            Answer::Streamed(response) => Ok(response),
+            Answer::Whole(response) => Ok(StreamedResponse {
+                status: response.status,
+                headers: response.headers,
+                body: Box::new(std::io::Cursor::new(response.body)),
+            }),
+        }
+    }
+
+    /// The retry loop: attempts until the policy says stop; an answer that is not 2xx is the
+    /// error. With `streamed`, a 2xx answer comes back unread, and is never retried.
+    fn exchange(
+        &self,
+        method: Method,
+        host: Host,
+        path: &str,
+        payload: Payload,
+        streamed: bool,
+    ) -> Result<Answer, Error> {
         let request = self.prepare(method, host, path, payload)?;
         // A body read from a one-shot reader cannot be sent twice.
         let retry = if request.body.is_replayable() {
@@ -489,25 +532,40 @@ impl Client {
                 ..self.shared.retry
             }
         };
+        let transport = &self.shared.transport;
         let mut attempts = 0;
         let outcome = loop {
             attempts += 1;
             // The clock is read only when a line could be logged.
             let started = (log::max_level() >= log::LevelFilter::Warn).then(Instant::now);
-            let outcome = self.shared.transport.send(&request);
+            let outcome = if streamed {
+                transport.send_streaming(&request).and_then(|response| {
+                    if is_success(response.status) {
+                        Ok(Answer::Streamed(response))
+                    } else {
+                        response.read_whole(MAX_RESPONSE_BYTES).map(Answer::Whole)
+                    }
+                })
+            } else {
+                transport.send(&request).map(Answer::Whole)
+            };
             if let Some(started) = started {
-                log_attempt(method, path, attempts, started.elapsed(), &outcome);
+                let head = outcome.as_ref().map(Answer::head);
+                log_attempt(method, path, attempts, started.elapsed(), head);
             }
-            if !retry.should_retry(attempts, &outcome) {
+            let again = match &outcome {
+                Ok(Answer::Streamed(_)) => false,
+                Ok(Answer::Whole(response)) => retry.should_retry_response(attempts, response),
+                Err(error) => retry.should_retry_error(attempts, error),
+            };
+            if !again {
                 break outcome;
             }
             (self.shared.sleeper)(retry.delay(attempts, random::unit_f64()));
         };
-        let response = outcome?;
-        if (200..300).contains(&response.status) {
-            Ok(response)
-        } else {
-            Err(api_error(&response))
+        match outcome? {
+            Answer::Whole(response) if !is_success(response.status) => Err(api_error(&response)),
+            answer => Ok(answer),
         }
     }
 
@@ -605,6 +663,26 @@ impl Client {
     }
 }
 
+/// What an attempt got: the answer read whole, or a 2xx answer still arriving.
+enum Answer {
+    Whole(Response),
+    Streamed(StreamedResponse),
+}
+
+impl Answer {
+    /// The status and request id, for the log.
+    fn head(&self) -> (u16, Option<&str>) {
+        match self {
+            Answer::Whole(response) => (response.status, response.header("Request-Id")),
+            Answer::Streamed(response) => (response.status, response.header("Request-Id")),
+        }
+    }
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
 /// One log line per attempt: method, path (never the query or body, which may hold personal
 /// data), status, request id, attempt number and duration. The key is never logged.
 fn log_attempt(
@@ -612,14 +690,13 @@ fn log_attempt(
     path: &str,
     attempt: u32,
     elapsed: Duration,
-    outcome: &Result<Response, TransportError>,
+    outcome: Result<(u16, Option<&str>), &TransportError>,
 ) {
     match outcome {
-        Ok(response) => log::info!(
+        Ok((status, request_id)) => log::info!(
             target: "resource_core",
-            "{method} {path} -> {} request_id={} attempt={attempt} in {elapsed:?}",
-            response.status,
-            response.header("Request-Id").unwrap_or("-"),
+            "{method} {path} -> {status} request_id={} attempt={attempt} in {elapsed:?}",
+            request_id.unwrap_or("-"),
         ),
         Err(error) => log::warn!(
             target: "resource_core",

@@ -50,7 +50,7 @@ mod upload;
 #[cfg(feature = "ureq")]
 mod ureq_transport;
 
-pub use answer::{Binary, FromResponse};
+pub use answer::{Binary, Download, FromResponse};
 pub use body::{Body, BodyReader};
 pub use client::{
     Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, DEFAULT_FILES_BASE_URL, Method,
@@ -69,7 +69,9 @@ pub use resource::{
 };
 pub use retry::RetryPolicy;
 pub use search::{SearchParams, SearchResult};
-pub use transport::{Request, Response, Transport, TransportError, TransportErrorKind};
+pub use transport::{
+    Request, Response, StreamedResponse, Transport, TransportError, TransportErrorKind,
+};
 pub use upload::Upload;
 #[cfg(feature = "ureq")]
 pub use ureq_transport::UreqTransport;

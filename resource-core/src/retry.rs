@@ -37,19 +37,28 @@ impl RetryPolicy {
     /// Whether to send the request again after `attempts` attempts ended with `outcome`.
     #[must_use]
     pub fn should_retry(&self, attempts: u32, outcome: &Result<Response, TransportError>) -> bool {
+        match outcome {
+            Ok(response) => self.should_retry_response(attempts, response),
+            Err(error) => self.should_retry_error(attempts, error),
+        }
+    }
+
+    /// Whether to send the request again after `attempts` attempts, the last answered `response`.
+    pub(crate) fn should_retry_response(&self, attempts: u32, response: &Response) -> bool {
         if attempts > self.max_network_retries {
             return false;
         }
-        let response = match outcome {
-            // A malformed or oversized answer would only come back again.
-            Err(error) => return error.kind() != TransportErrorKind::Protocol,
-            Ok(response) => response,
-        };
         match response.header("Stripe-Should-Retry") {
             Some("false") => false,
             Some("true") => true,
             _ => response.status == 409 || response.status >= 500,
         }
+    }
+
+    /// Whether to send the request again after `attempts` attempts, the last with no answer.
+    pub(crate) fn should_retry_error(&self, attempts: u32, error: &TransportError) -> bool {
+        // A malformed or oversized answer would only come back again.
+        attempts <= self.max_network_retries && error.kind() != TransportErrorKind::Protocol
     }
 
     /// The wait before retry number `retry` (1-based), given a uniform sample `jitter` in `[0, 1)`.

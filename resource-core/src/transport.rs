@@ -6,6 +6,10 @@ use std::fmt;
 use crate::body::Body;
 use crate::client::Method;
 
+/// The most of an answer read whole (the built-in transport's limit for every answer, the
+/// client's for an error answer to a streamed request): larger is a `Protocol` error.
+pub(crate) const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Sends one HTTP request and returns the response, whatever its status.
 ///
 /// A transport holds no policy: no retries, no header rules, no status handling. The
@@ -18,6 +22,22 @@ pub trait Transport: Send + Sync + fmt::Debug {
     ///
     /// A [`TransportError`] when no complete response was received.
     fn send(&self, request: &Request<'_>) -> Result<Response, TransportError>;
+
+    /// Sends `request` once and hands back the response with its body still to be read, for an
+    /// answer that is a file. The default reads the body whole, with [`send`](Self::send); the
+    /// built-in transport streams it from the connection.
+    ///
+    /// # Errors
+    ///
+    /// A [`TransportError`] when no response head was received.
+    fn send_streaming(&self, request: &Request<'_>) -> Result<StreamedResponse, TransportError> {
+        let response = self.send(request)?;
+        Ok(StreamedResponse {
+            status: response.status,
+            headers: response.headers,
+            body: Box::new(std::io::Cursor::new(response.body)),
+        })
+    }
 }
 
 /// One HTTP request, fully prepared by the client.
@@ -105,6 +125,64 @@ impl Response {
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)
+    }
+}
+
+/// One HTTP response whose body is read as it arrives.
+pub struct StreamedResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header names and values as received.
+    pub headers: Vec<(String, String)>,
+    /// The body, as it arrives.
+    pub body: Box<dyn std::io::Read + Send>,
+}
+
+impl StreamedResponse {
+    /// The first header named `name` (ASCII case-insensitive).
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// The response with its body read whole, at most `limit` bytes of it.
+    ///
+    /// # Errors
+    ///
+    /// A [`TransportErrorKind::Io`] error when the body cannot be read, and
+    /// [`TransportErrorKind::Protocol`] when it is larger than `limit`.
+    pub fn read_whole(self, limit: u64) -> Result<Response, TransportError> {
+        use std::io::Read as _;
+        let mut body = Vec::new();
+        let read = self
+            .body
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut body)
+            .map_err(|error| {
+                TransportError::new(TransportErrorKind::Io, "the response was cut short")
+                    .with_source(error)
+            })?;
+        if u64::try_from(read).map_or(true, |read| read > limit) {
+            return Err(TransportError::new(
+                TransportErrorKind::Protocol,
+                format!("the response is larger than {limit} bytes"),
+            ));
+        }
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body,
+        })
+    }
+}
+
+/// Shows the status and headers, not the body.
+impl fmt::Debug for StreamedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamedResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
     }
 }
 

@@ -12,10 +12,10 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::client::Method;
-use crate::transport::{Request, Response, Transport, TransportError, TransportErrorKind};
-
-/// The largest response body read; a larger one is refused rather than buffered.
-pub(crate) const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+use crate::transport::{
+    MAX_RESPONSE_BYTES, Request, Response, StreamedResponse, Transport, TransportError,
+    TransportErrorKind,
+};
 
 /// How many idle connections the pool keeps open for reuse.
 const MAX_IDLE_CONNECTIONS: usize = 32;
@@ -57,8 +57,12 @@ impl UreqTransport {
     }
 }
 
-impl Transport for UreqTransport {
-    fn send(&self, request: &Request) -> Result<Response, TransportError> {
+impl UreqTransport {
+    /// Sends `request` and returns the response with its body unread.
+    fn exchange(
+        &self,
+        request: &Request,
+    ) -> Result<ureq::http::Response<ureq::Body>, TransportError> {
         let headers = request.headers.iter();
         let result = match request.method {
             Method::Get => headers
@@ -95,18 +99,29 @@ impl Transport for UreqTransport {
                 }
             }
         };
-        let mut response = result.map_err(transport_error)?;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        result.map_err(transport_error)
+    }
+}
+
+/// The status and headers of a response.
+fn head(response: &ureq::http::Response<ureq::Body>) -> (u16, Vec<(String, String)>) {
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    (response.status().as_u16(), headers)
+}
+
+impl Transport for UreqTransport {
+    fn send(&self, request: &Request) -> Result<Response, TransportError> {
+        let mut response = self.exchange(request)?;
+        let (status, headers) = head(&response);
         let body = response
             .body_mut()
             .with_config()
@@ -119,9 +134,20 @@ impl Transport for UreqTransport {
             body,
         })
     }
+
+    /// The body is read from the connection as the caller reads it, with no size limit; the
+    /// per-attempt timeout still bounds the whole exchange.
+    fn send_streaming(&self, request: &Request) -> Result<StreamedResponse, TransportError> {
+        let response = self.exchange(request)?;
+        let (status, headers) = head(&response);
+        Ok(StreamedResponse {
+            status,
+            headers,
+            body: Box::new(response.into_body().into_reader()),
+        })
+    }
 }
 
-/// How long a host name's addresses are reused before it is looked up again.
 const RESOLVE_TTL: Duration = Duration::from_secs(30);
 
 /// ureq resolves the host before every request, pooled connection or not, and with a timeout

@@ -63,7 +63,7 @@
 //! |---|---|---|---|
 //! | `get`, `post`, `delete` | `action`, exactly one | the path, relative to `path` (`"{id}/confirm"`, `"upcoming"`, `""`) or absolute from `/v1/`; placeholders `{id}` and the parents' | – |
 //! | `params = P` | every operation; required by `create`, `update`, `list` | a type | none |
-//! | `returns = T` | `create`, `retrieve`, `update`, `delete`, `action` | the answer type: any `Deserialize` type, `OrDeleted<Self>`, `Binary` | `Self`, or `Deleted<Id>` for `delete` |
+//! | `returns = T` | `create`, `retrieve`, `update`, `delete`, `action` | the answer type: any `Deserialize` type, `OrDeleted<Self>`, `Download`, `Binary` | `Self`, or `Deleted<Id>` for `delete` |
 //! | `list = T` | `action` with `get` | the answer is a `List<T>`; also generates `{name}_paginate` | – |
 //! | `host` | every operation | `"api"`, `"files"` | `"api"` |
 //! | `encoding` | operations that send a body | `"form"`, `"multipart"` | `"form"` |

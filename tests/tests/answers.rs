@@ -1,6 +1,5 @@
-//! The answer types an operation can declare with `returns`: an object or its deleted form, the
-//! bytes of a file, and a polymorphic object told apart by `object`, over an in-process
-//! transport.
+//! The answer types an operation can declare with `returns`: an object or its deleted form, a
+//! file streamed or read whole, and a polymorphic object told apart by `object`.
 #![allow(
     clippy::unwrap_used,
     clippy::panic,
@@ -9,10 +8,12 @@
 )]
 
 use common_resources::{Customer, Quote};
-use resource_core::{Binary, Client, ErrorKind, OrDeleted, Response, StripeResource};
+use std::io::Read;
+
+use resource_core::{Binary, Client, Download, ErrorKind, OrDeleted, Response, StripeResource};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use tests::{InProcess, json_response};
+use tests::{InProcess, RecordingServer, Reply, json_response};
 
 fn client(transport: &InProcess) -> Client {
     Client::builder("sk_test_123")
@@ -52,18 +53,24 @@ fn a_customer_or_its_deleted_form() {
 }
 
 #[test]
-fn a_binary_answer_is_taken_whole_with_its_type_from_the_files_host() {
+fn a_file_is_streamed_from_the_files_host() {
     let transport = InProcess::new(|request| {
         assert_eq!(request.url, "https://files.stripe.com/v1/quotes/qt_1/pdf");
         Ok(Response {
             status: 200,
-            headers: vec![("Content-Type".into(), "application/pdf".into())],
+            headers: vec![
+                ("Content-Type".into(), "application/pdf".into()),
+                ("Request-Id".into(), "req_pdf".into()),
+            ],
             body: b"%PDF-1.7\x00\xff".to_vec(),
         })
     });
-    let pdf: Binary = Quote::pdf(&client(&transport), &"qt_1".parse().unwrap()).unwrap();
-    assert_eq!(pdf.content_type.as_deref(), Some("application/pdf"));
-    assert_eq!(pdf.bytes, b"%PDF-1.7\x00\xff");
+    let mut pdf: Download = Quote::pdf(&client(&transport), &"qt_1".parse().unwrap()).unwrap();
+    assert_eq!(pdf.content_type(), Some("application/pdf"));
+    assert_eq!(pdf.request_id(), Some("req_pdf"));
+    let mut bytes = Vec::new();
+    pdf.read_to_end(&mut bytes).unwrap();
+    assert_eq!(bytes, b"%PDF-1.7\x00\xff");
     // An error answer is still an error, not bytes.
     let transport = InProcess::new(|_| {
         json_response(
@@ -72,7 +79,77 @@ fn a_binary_answer_is_taken_whole_with_its_type_from_the_files_host() {
         )
     });
     let error = Quote::pdf(&client(&transport), &"qt_1".parse().unwrap()).unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(
+        (error.kind(), error.code()),
+        (ErrorKind::InvalidRequest, Some("resource_missing"))
+    );
+}
+
+/// Over the real transport, a file larger than any answer read whole (16 MiB) arrives whole,
+/// read as it comes; an error answer is retried and classified as any other.
+#[test]
+fn a_file_larger_than_any_answer_read_whole_is_streamed_over_http() {
+    const SIZE: usize = 17 * 1024 * 1024;
+    let mut attempts = 0;
+    let server = RecordingServer::start(move |_| {
+        attempts += 1;
+        if attempts == 1 {
+            return Reply::json(503, &json!({"error": {"type": "api_error"}}));
+        }
+        Reply {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/pdf".into())],
+            body: (0..SIZE).map(|i| (i % 251) as u8).collect(),
+        }
+    });
+    let client = Client::builder("sk_test_123")
+        .files_base_url(server.base_url())
+        .sleeper(|_| {})
+        .build()
+        .unwrap();
+    let mut pdf = Quote::pdf(&client, &"qt_1".parse().unwrap()).unwrap();
+    let mut read = 0;
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let n = pdf.read(&mut buffer).unwrap();
+        if n == 0 {
+            break;
+        }
+        assert!(
+            buffer[..n]
+                .iter()
+                .enumerate()
+                .all(|(i, b)| usize::from(*b) == (read + i) % 251)
+        );
+        read += n;
+    }
+    assert_eq!(read, SIZE);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[derive(Debug, Deserialize, StripeResource)]
+#[stripe(
+    object = "report_run",
+    path = "/v1/report_runs",
+    prefix = "frr",
+    action(contents, get = "{id}/contents", returns = Binary),
+)]
+pub struct ReportRun {
+    pub id: ReportRunId,
+}
+
+#[test]
+fn a_binary_answer_is_taken_whole_with_its_type() {
+    let transport = InProcess::new(|_| {
+        Ok(Response {
+            status: 200,
+            headers: vec![("Content-Type".into(), "text/csv".into())],
+            body: b"a,b\n1,2\n".to_vec(),
+        })
+    });
+    let csv: Binary = ReportRun::contents(&client(&transport), &"frr_1".parse().unwrap()).unwrap();
+    assert_eq!(csv.content_type.as_deref(), Some("text/csv"));
+    assert_eq!(csv.bytes, b"a,b\n1,2\n");
 }
 
 #[derive(Debug, PartialEq, Deserialize, Serialize)]
