@@ -1274,7 +1274,7 @@ pub struct PromotionCode {
     action(accept, post = "{id}/accept"),
     action(cancel, post = "{id}/cancel"),
     action(finalize, post = "{id}/finalize", params = Empty),
-    action(pdf, get = "{id}/pdf", returns = resource_core::Binary, host = "files"),
+    action(pdf, get = "{id}/pdf", returns = resource_core::Download, host = "files"),
 )]
 pub struct Quote {
     /// Unique identifier (`qt_...`).
