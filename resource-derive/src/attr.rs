@@ -25,6 +25,7 @@ pub(crate) enum Key {
     Path,
     Parents,
     Prefix,
+    Id,
     Singleton,
     Create,
     Retrieve,
@@ -44,6 +45,8 @@ pub(crate) enum Syntax {
     Prefixes,
     /// `key` alone.
     Marker,
+    /// `key = Type`.
+    Type,
     /// `parents(name = Type, ...)`.
     Parents,
     /// An operation: `key`, `key = Type` or `key(settings)`, as [`Params`] says.
@@ -63,11 +66,12 @@ pub(crate) enum Params {
 
 impl Key {
     /// Every key, in the order messages list them.
-    pub(crate) const ALL: [Self; 12] = [
+    pub(crate) const ALL: [Self; 13] = [
         Self::Object,
         Self::Path,
         Self::Parents,
         Self::Prefix,
+        Self::Id,
         Self::Singleton,
         Self::Create,
         Self::Retrieve,
@@ -85,6 +89,7 @@ impl Key {
             Self::Path => "path",
             Self::Parents => "parents",
             Self::Prefix => "prefix",
+            Self::Id => "id",
             Self::Singleton => "singleton",
             Self::Create => "create",
             Self::Retrieve => "retrieve",
@@ -101,6 +106,7 @@ impl Key {
             Self::Object | Self::Path => Syntax::String,
             Self::Prefix => Syntax::Prefixes,
             Self::Singleton => Syntax::Marker,
+            Self::Id => Syntax::Type,
             Self::Parents => Syntax::Parents,
             Self::Create | Self::Update | Self::List => Syntax::Operation(Params::Required),
             Self::Retrieve | Self::Delete | Self::Search => Syntax::Operation(Params::Optional),
@@ -119,6 +125,7 @@ impl Key {
             Self::Object => "\"file_link\"",
             Self::Path => "\"/v1/file_links\"",
             Self::Prefix => "\"link\"",
+            Self::Id => "SubscriptionId",
             Self::Parents => "(customer = CustomerId)",
             Self::Create => "CreateParams",
             Self::Update => "UpdateParams",
@@ -138,7 +145,10 @@ impl Key {
             Syntax::Parents | Syntax::Operation(Params::NestedOnly) => {
                 format!("{}{}", self.name(), self.sample())
             }
-            Syntax::String | Syntax::Prefixes | Syntax::Operation(Params::Required) => {
+            Syntax::String
+            | Syntax::Prefixes
+            | Syntax::Type
+            | Syntax::Operation(Params::Required) => {
                 format!("{} = {}", self.name(), self.sample())
             }
         }
@@ -338,6 +348,8 @@ pub(crate) struct Attrs<'a> {
     pub(crate) prefix: Option<Prefixes>,
     /// The `singleton` keyword, when written.
     pub(crate) singleton: Option<Ident>,
+    /// `id = SubscriptionId`: another declaration's id type, when written.
+    pub(crate) id_type: Option<Type>,
     /// The operations, in the order written. An operation whose declaration did not parse is
     /// absent; one whose parameters type is optional is present once named, whatever its
     /// mistakes.
@@ -489,6 +501,10 @@ impl Attrs<'_> {
             Syntax::String => self.path = self.string(meta, name, &usage)?,
             Syntax::Prefixes => self.prefix = self.prefixes(meta)?,
             Syntax::Marker => self.singleton = self.marker(meta, keyword)?,
+            Syntax::Type => {
+                let needs = format!("`{name}` needs a type: `{usage}`");
+                self.id_type = self.params_type(meta, &usage, needs)?;
+            }
             Syntax::Parents => self.parents(meta)?,
             Syntax::Operation(params) => {
                 if let Some(op) = self.operation(meta, key, keyword, params)? {
@@ -1083,7 +1099,7 @@ mod tests {
     fn expected_list_names_every_key_in_order() {
         assert_eq!(
             Key::expected_list(),
-            "`object`, `path`, `parents`, `prefix`, `singleton`, `create`, `retrieve`, \
+            "`object`, `path`, `parents`, `prefix`, `id`, `singleton`, `create`, `retrieve`, \
              `update`, `delete`, `list`, `search`, `action`"
         );
     }
@@ -1243,7 +1259,7 @@ mod tests {
             [
                 "expected a string literal: `object = \"file_link\"`",
                 "unknown stripe attribute `pth`; expected one of `object`, `path`, `parents`, \
-                 `prefix`, `singleton`, `create`, `retrieve`, `update`, `delete`, `list`, \
+                 `prefix`, `id`, `singleton`, `create`, `retrieve`, `update`, `delete`, `list`, \
                  `search`, `action`",
                 "`singleton` takes no value; expected `singleton` alone",
                 "`create` needs its parameters type: `create = CreateParams`",

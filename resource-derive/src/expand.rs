@@ -10,7 +10,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Visibility;
 use syn::spanned::Spanned;
 
-use crate::ast::{ID_FIELD, Operation, PathArg, Resource};
+use crate::ast::{ID_FIELD, IdType, Operation, PathArg, Resource};
 use crate::attr::{Answer, Encoding, Host, HttpMethod, Key, Settings};
 
 /// The table of the declaration's operations, inside the generated `const _` block.
@@ -25,10 +25,13 @@ pub(crate) fn derive(resource: &Resource) -> TokenStream {
         path,
         ..
     } = resource;
-    let define_id = id
-        .as_ref()
-        .map(|(id_type, prefixes)| define_id(ident, vis, id_type, prefixes));
-    let stripe_resource = id.as_ref().map(|(id_type, _)| {
+    let define_id = match id {
+        Some(IdType::Generated(id_type, prefixes)) => {
+            Some(define_id(ident, vis, id_type, prefixes))
+        }
+        Some(IdType::Shared(_)) | None => None,
+    };
+    let stripe_resource = id.as_ref().map(|id_type| {
         let id_field = Ident::new(ID_FIELD, Span::call_site());
         quote! {
             #[automatically_derived]
@@ -340,7 +343,7 @@ fn companion_of(op: &Operation) -> Option<String> {
 /// The inherent methods of the declared operations, in declaration order.
 pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
     let object = format!("{} `{}`", article(&resource.object), resource.object);
-    let id_type = resource.id.as_ref().map(|(id_type, _)| *id_type);
+    let id_type = resource.id.as_ref();
     let mut methods = Vec::new();
     for (index, op) in resource.ops.iter().enumerate() {
         let call = format!(
@@ -547,7 +550,7 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                     ));
                 }
             }
-            Key::Object | Key::Path | Key::Parents | Key::Prefix | Key::Singleton => {}
+            Key::Object | Key::Path | Key::Parents | Key::Prefix | Key::Id | Key::Singleton => {}
         }
     }
     methods

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ast::{Input, Resource};
+use crate::ast::{IdType, Input, Resource};
 use crate::expand;
 
 pub(crate) fn expand(input: &Input, resource: &Resource, errors: Vec<syn::Error>) -> TokenStream {
@@ -17,10 +17,12 @@ pub(crate) fn expand(input: &Input, resource: &Resource, errors: Vec<syn::Error>
     let vis = &node.vis;
     let (object, path) = (&resource.object, &resource.path);
     let errors = errors.iter().map(syn::Error::to_compile_error);
-    let define_id = resource
-        .id
-        .as_ref()
-        .map(|(id_type, prefixes)| expand::define_id(ident, vis, id_type, prefixes));
+    let define_id = match &resource.id {
+        Some(IdType::Generated(id_type, prefixes)) => {
+            Some(expand::define_id(ident, vis, id_type, prefixes))
+        }
+        Some(IdType::Shared(_)) | None => None,
+    };
     let methods = expand::methods(resource)
         .iter()
         .map(|method| method.unreachable(vis))
@@ -32,7 +34,7 @@ pub(crate) fn expand(input: &Input, resource: &Resource, errors: Vec<syn::Error>
         .iter()
         .flat_map(|where_clause| &where_clause.predicates)
         .collect();
-    let stripe_resource = resource.id.as_ref().map(|(id_type, _)| {
+    let stripe_resource = resource.id.as_ref().map(|id_type| {
         quote! {
             #[automatically_derived]
             #[allow(unused_qualifications)]

@@ -40,6 +40,7 @@
 //! | `path = "/v1/file_links"` | `StripeResource::PATH`: the collection path, or a singleton's own path; a template with a parent's `{placeholder}` for a nested resource |
 //! | `parents(customer = CustomerId)` | each placeholder of `path` typed with the parent's id type: every method takes `&CustomerId` first |
 //! | `prefix = "link"`, `prefix = ["card", "ba"]`, `prefix = ""` | the id type `FileLinkId`, whose `FromStr` accepts `link_...` only (any of several prefixes; any safe id with `""`) |
+//! | `id = SubscriptionId` | instead of `prefix`: another declaration's id type, for the same object at a second path; no id type is generated |
 //! | `singleton` | instead of `prefix`: no id type, no `id` field, methods without an id |
 //! | `create = P` | `create(&client, parents.., &P)`: `POST {path}` |
 //! | `retrieve`, `retrieve = P` | `retrieve(&client, parents.., &id)` and `retrieve_with(.., &P)` (`RetrieveParams` by default): `GET {path}/{id}` |
@@ -84,8 +85,8 @@
 //!   written without the last `_` separator: `"link"` for ids like
 //!   `link_1Mr23jLkdIwHu7ix65betcoo`, `"sub_sched"` for `sub_sched_1Mr...`.
 //! - The item is a struct with named fields and no generic parameters; unless it is a
-//!   `singleton`, with a field `id: FileLinkId` (the struct's name + `Id`; a path ending in that
-//!   name, such as `self::FileLinkId`, also works). The struct must implement
+//!   `singleton`, with a field `id: FileLinkId` (the struct's name + `Id`, or the type `id = ..`
+//!   names; a path ending in that name, such as `self::FileLinkId`, also works). The struct must implement
 //!   `serde::Deserialize`.
 //!
 //! # What is generated
@@ -93,7 +94,7 @@
 //! For `struct FileLink` with visibility `V`:
 //!
 //! - the id newtype `V struct FileLinkId`, through `resource_core`'s `define_id!` (not for a
-//!   singleton);
+//!   singleton, nor with `id = ..`);
 //! - `impl StripeResource for FileLink` (`Id`, `OBJECT`, `PATH`, `id()`; not for a singleton);
 //! - `impl Declared for FileLink`: the declaration as data, with one `resource_core::Operation`
 //!   (name, method, path template, host, encoding) per declared operation;

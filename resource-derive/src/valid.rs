@@ -2,9 +2,10 @@
 //! template, arguments and answer. Every finding, with the attribute syntax errors, is combined
 //! into one `syn::Error`, so a user sees all their mistakes in one build.
 
+use proc_macro2::Span;
 use syn::{Error, LitStr, Type};
 
-use crate::ast::{Body, ID_FIELD, Input, Operation, PathArg, Resource};
+use crate::ast::{Body, ID_FIELD, IdType, Input, Operation, PathArg, Resource};
 use crate::attr::{ATTRIBUTE, Answer, HttpMethod, Key, Op};
 
 /// The prefix every path starts with: the form-encoded v1 API.
@@ -20,6 +21,7 @@ impl<'a> Input<'a> {
         self.check_required(&mut errors);
         check_value(self.attrs.object.as_ref(), check_object, &mut errors);
         check_value(self.attrs.path.as_ref(), check_path, &mut errors);
+        self.check_identity(&mut errors);
         let prefixes = self.check_prefixes(&mut errors);
         self.check_shape(&mut errors);
         if self.attrs.singleton.is_none() {
@@ -49,11 +51,11 @@ impl<'a> Input<'a> {
         let resource = Resource {
             ident: &self.original.ident,
             vis: &self.original.vis,
-            id: self
-                .attrs
-                .singleton
-                .is_none()
-                .then_some((&self.id_type, prefixes)),
+            id: match (&self.attrs.singleton, &self.attrs.id_type) {
+                (Some(_), _) => None,
+                (None, Some(shared)) => Some(IdType::Shared(shared)),
+                (None, None) => Some(IdType::Generated(&self.id_type, prefixes)),
+            },
             object: self
                 .attrs
                 .object
@@ -100,16 +102,56 @@ impl<'a> Input<'a> {
                 ));
             }
         }
-        if !declared(Key::Prefix) && !declared(Key::Singleton) {
+        if ![Key::Prefix, Key::Id, Key::Singleton]
+            .into_iter()
+            .any(declared)
+        {
             errors.push(Error::new_spanned(
                 first,
                 format!(
                     "missing `prefix`; expected `{}`, the id prefix (`prefix = \"\"` for ids with \
-                     no fixed prefix), or `singleton` for an object with no id of its own, like \
-                     `/v1/balance`",
-                    Key::Prefix.usage()
+                     no fixed prefix), `{}` for the id type of the same object at another path, \
+                     or `singleton` for an object with no id of its own, like `/v1/balance`",
+                    Key::Prefix.usage(),
+                    Key::Id.usage(),
                 ),
             ));
+        }
+    }
+
+    /// At most one of `prefix`, `id = ..` and `singleton` says what the id is.
+    fn check_identity(&self, errors: &mut Vec<Error>) {
+        let attrs = &self.attrs;
+        let id = attrs.id_type.as_ref();
+        let mut clash = |at: &dyn quote::ToTokens, message: &str, other: Span, note: &str| {
+            errors.push(Error::new_spanned(at, message));
+            errors.push(Error::new(other, note));
+        };
+        if let Some(singleton) = &attrs.singleton {
+            if let Some(prefix) = &attrs.prefix {
+                clash(
+                    &prefix.tokens,
+                    "a `singleton` has no id of its own, so no id prefix; remove `prefix = ..`",
+                    singleton.span(),
+                    "`singleton` given here",
+                );
+            }
+            if let Some(id) = id {
+                clash(
+                    id,
+                    "a `singleton` has no id of its own, so no id type; remove `id = ..`",
+                    singleton.span(),
+                    "`singleton` given here",
+                );
+            }
+        } else if let (Some(prefix), Some(id)) = (&attrs.prefix, id) {
+            clash(
+                &prefix.tokens,
+                "`id = ..` takes another declaration's id type, with that declaration's prefix; \
+                 remove `prefix = ..`",
+                syn::spanned::Spanned::span(id),
+                "`id` given here",
+            );
         }
     }
 
@@ -118,12 +160,8 @@ impl<'a> Input<'a> {
         let Some(prefix) = &self.attrs.prefix else {
             return Vec::new();
         };
-        if let Some(singleton) = &self.attrs.singleton {
-            errors.push(Error::new_spanned(
-                &prefix.tokens,
-                "a `singleton` has no id of its own, so no id prefix; remove `prefix = ..`",
-            ));
-            errors.push(Error::new(singleton.span(), "`singleton` given here"));
+        if self.attrs.singleton.is_some() || self.attrs.id_type.is_some() {
+            // Reported by `check_identity`.
             return Vec::new();
         }
         match prefix.values.as_slice() {
@@ -326,23 +364,45 @@ impl<'a> Input<'a> {
         if !matches!(self.body, Body::Named(_)) {
             return;
         }
-        let id_type = &self.id_type;
+        // The type the field must have: the one generated, or the one `id = ..` names.
+        let (expected, what) = match &self.attrs.id_type {
+            Some(shared) => match type_name(shared) {
+                Some(name) => (name.clone(), "the id type `id = ..` names"),
+                None => {
+                    errors.push(Error::new_spanned(
+                        shared,
+                        "`id` names another declaration's id type, like `id = SubscriptionId`",
+                    ));
+                    return;
+                }
+            },
+            None => (self.id_type.clone(), "the id type this derive generates"),
+        };
         match self.id_field {
             None => errors.push(Error::new(
                 self.original.ident.span(),
-                format!(
-                    "missing `{ID_FIELD}` field; expected `{ID_FIELD}: {id_type}`, the id type \
-                     this derive generates"
-                ),
+                format!("missing `{ID_FIELD}` field; expected `{ID_FIELD}: {expected}`, {what}"),
             )),
-            Some(field) if !names_type(&field.ty, id_type) => errors.push(Error::new_spanned(
+            Some(field) if !names_type(&field.ty, &expected) => errors.push(Error::new_spanned(
                 &field.ty,
-                format!(
-                    "`{ID_FIELD}` must have type `{id_type}`, the id type this derive generates"
-                ),
+                format!("`{ID_FIELD}` must have type `{expected}`, {what}"),
             )),
             Some(_) => {}
         }
+    }
+}
+
+/// The last name of a path type without generic arguments: `SubscriptionId` for
+/// `crate::SubscriptionId`.
+fn type_name(ty: &Type) -> Option<&syn::Ident> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => {
+            let last = path.path.segments.last()?;
+            last.arguments.is_none().then_some(&last.ident)
+        }
+        Type::Group(group) => type_name(&group.elem),
+        Type::Paren(paren) => type_name(&paren.elem),
+        _ => None,
     }
 }
 
@@ -613,7 +673,7 @@ mod tests {
 
     #[test]
     fn id_type_paths() {
-        let name = syn::Ident::new("FileLinkId", proc_macro2::Span::call_site());
+        let name = syn::Ident::new("FileLinkId", Span::call_site());
         let ty = |s: &str| syn::parse_str::<Type>(s);
         for ok in [
             "FileLinkId",

@@ -103,6 +103,21 @@ pub struct Cover {
     pub name: String,
 }
 
+/// A widget seen from a document: the same object, the widget's id type.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, StripeResource)]
+#[stripe(
+    object = "widget",
+    path = "/v1/documents/{document}/widgets",
+    parents(document = DocumentId),
+    id = WidgetId,
+    retrieve,
+    list = ListDocuments,
+)]
+pub struct DocumentWidget {
+    /// Its id.
+    pub id: WidgetId,
+}
+
 /// Documents with no id prefix, searchable.
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize, StripeResource)]
 #[stripe(object = "note", path = "/v1/notes", prefix = "", retrieve, search)]

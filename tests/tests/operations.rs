@@ -90,6 +90,33 @@ fn a_parent_id_that_would_change_the_endpoint_is_refused_before_sending() {
     );
 }
 
+/// The same object at a second path takes the first declaration's id type.
+#[derive(Debug, serde::Deserialize, resource_core::StripeResource)]
+#[stripe(
+    object = "payment_intent",
+    path = "/v1/customers/{customer}/payment_intents",
+    parents(customer = CustomerId),
+    id = common_resources::PaymentIntentId,
+    retrieve,
+)]
+struct CustomerPaymentIntent {
+    id: common_resources::PaymentIntentId,
+}
+
+#[test]
+fn a_second_path_to_an_object_takes_its_id_type() {
+    let transport = InProcess::new(|_| json_response(200, &json!({"id": "pi_1"})));
+    let id: common_resources::PaymentIntentId = "pi_1".parse().unwrap();
+    let found =
+        CustomerPaymentIntent::retrieve(&client(&transport), &"cus_1".parse().unwrap(), &id)
+            .unwrap();
+    assert_eq!(found.id, id);
+    assert_eq!(
+        transport.requests()[0].url,
+        "https://api.stripe.com/v1/customers/cus_1/payment_intents/pi_1"
+    );
+}
+
 fn txn(id: &str) -> serde_json::Value {
     json!({"id": id, "object": "customer_balance_transaction", "amount": -500, "created": 1,
            "currency": "usd", "customer": "cus_1", "ending_balance": -500, "livemode": false,
