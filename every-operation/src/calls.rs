@@ -171,7 +171,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/accounts/acct_123/external_accounts/ba_123",
             send: |client| {
                 let account = "acct_123".parse::<AccountId>()?;
-                let id = "ba_123".parse::<AccountExternalAccountId>()?;
+                let id = "ba_123".parse::<AccountBankAccountId>()?;
                 AccountExternalAccount::delete(client, &account, &id).map(|_| ())
             },
         },
@@ -181,7 +181,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/accounts/acct_123/external_accounts/ba_123",
             send: |client| {
                 let account = "acct_123".parse::<AccountId>()?;
-                let id = "ba_123".parse::<AccountExternalAccountId>()?;
+                let id = "ba_123".parse::<AccountBankAccountId>()?;
                 AccountExternalAccount::retrieve(client, &account, &id).map(|_| ())
             },
         },
@@ -191,7 +191,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/accounts/acct_123/external_accounts/ba_123",
             send: |client| {
                 let account = "acct_123".parse::<AccountId>()?;
-                let id = "ba_123".parse::<AccountExternalAccountId>()?;
+                let id = "ba_123".parse::<AccountBankAccountId>()?;
                 AccountExternalAccount::update(client, &account, &id, &Empty).map(|_| ())
             },
         },
@@ -276,7 +276,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/accounts/acct_123/persons/person_123",
             send: |client| {
                 let account = "acct_123".parse::<AccountId>()?;
-                let id = "person_123".parse::<AccountPersonId>()?;
+                let id = "person_123".parse::<AccountPeopleId>()?;
                 AccountPerson::delete(client, &account, &id).map(|_| ())
             },
         },
@@ -286,7 +286,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/accounts/acct_123/persons/person_123",
             send: |client| {
                 let account = "acct_123".parse::<AccountId>()?;
-                let id = "person_123".parse::<AccountPersonId>()?;
+                let id = "person_123".parse::<AccountPeopleId>()?;
                 AccountPerson::retrieve(client, &account, &id).map(|_| ())
             },
         },
@@ -296,7 +296,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/accounts/acct_123/persons/person_123",
             send: |client| {
                 let account = "acct_123".parse::<AccountId>()?;
-                let id = "person_123".parse::<AccountPersonId>()?;
+                let id = "person_123".parse::<AccountPeopleId>()?;
                 AccountPerson::update(client, &account, &id, &Empty).map(|_| ())
             },
         },
@@ -442,7 +442,7 @@ pub fn operations() -> Vec<Call> {
             template: "/v1/balance/history/{id}",
             path: "/v1/balance/history/txn_123",
             send: |client| {
-                let id = "txn_123".parse::<BalanceHistoryId>()?;
+                let id = "txn_123".parse::<BalanceTransactionId>()?;
                 BalanceHistory::retrieve(client, &id).map(|_| ())
             },
         },
@@ -608,7 +608,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/charges/ch_123/refunds/re_123",
             send: |client| {
                 let charge = "ch_123".parse::<ChargeId>()?;
-                let id = "re_123".parse::<ChargeRefundId>()?;
+                let id = "re_123".parse::<RefundId>()?;
                 ChargeRefund::retrieve(client, &charge, &id).map(|_| ())
             },
         },
@@ -618,7 +618,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/charges/ch_123/refunds/re_123",
             send: |client| {
                 let charge = "ch_123".parse::<ChargeId>()?;
-                let id = "re_123".parse::<ChargeRefundId>()?;
+                let id = "re_123".parse::<RefundId>()?;
                 ChargeRefund::update(client, &charge, &id, &Empty).map(|_| ())
             },
         },
@@ -1049,7 +1049,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/customers/cus_123/payment_methods/pm_123",
             send: |client| {
                 let customer = "cus_123".parse::<CustomerId>()?;
-                let id = "pm_123".parse::<CustomerPaymentMethodId>()?;
+                let id = "pm_123".parse::<PaymentMethodId>()?;
                 CustomerPaymentMethod::retrieve(client, &customer, &id).map(|_| ())
             },
         },
@@ -1135,7 +1135,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/customers/cus_123/subscriptions/sub_123",
             send: |client| {
                 let customer = "cus_123".parse::<CustomerId>()?;
-                let id = "sub_123".parse::<CustomerSubscriptionId>()?;
+                let id = "sub_123".parse::<SubscriptionId>()?;
                 CustomerSubscription::delete(client, &customer, &id, &Empty).map(|_| ())
             },
         },
@@ -1145,7 +1145,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/customers/cus_123/subscriptions/sub_123",
             send: |client| {
                 let customer = "cus_123".parse::<CustomerId>()?;
-                let id = "sub_123".parse::<CustomerSubscriptionId>()?;
+                let id = "sub_123".parse::<SubscriptionId>()?;
                 CustomerSubscription::retrieve(client, &customer, &id).map(|_| ())
             },
         },
@@ -1155,7 +1155,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/customers/cus_123/subscriptions/sub_123",
             send: |client| {
                 let customer = "cus_123".parse::<CustomerId>()?;
-                let id = "sub_123".parse::<CustomerSubscriptionId>()?;
+                let id = "sub_123".parse::<SubscriptionId>()?;
                 CustomerSubscription::update(client, &customer, &id, &Empty).map(|_| ())
             },
         },
@@ -1165,7 +1165,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/customers/cus_123/subscriptions/sub_123/discount",
             send: |client| {
                 let customer = "cus_123".parse::<CustomerId>()?;
-                let subscription_exposed_id = "sub_123".parse::<CustomerSubscriptionId>()?;
+                let subscription_exposed_id = "sub_123".parse::<SubscriptionId>()?;
                 CustomerSubscriptionDiscount::delete(client, &customer, &subscription_exposed_id)
                     .map(|_| ())
             },
@@ -1176,7 +1176,7 @@ pub fn operations() -> Vec<Call> {
             path: "/v1/customers/cus_123/subscriptions/sub_123/discount",
             send: |client| {
                 let customer = "cus_123".parse::<CustomerId>()?;
-                let subscription_exposed_id = "sub_123".parse::<CustomerSubscriptionId>()?;
+                let subscription_exposed_id = "sub_123".parse::<SubscriptionId>()?;
                 CustomerSubscriptionDiscount::retrieve(client, &customer, &subscription_exposed_id)
                     .map(|_| ())
             },
@@ -1359,7 +1359,7 @@ pub fn operations() -> Vec<Call> {
             template: "/v1/financial_connections/accounts/{account}",
             path: "/v1/financial_connections/accounts/fca_123",
             send: |client| {
-                let id = "fca_123".parse::<FinancialConnectionsAccountId>()?;
+                let id = "fca_123".parse::<LinkedAccountId>()?;
                 FinancialConnectionsAccount::retrieve(client, &id).map(|_| ())
             },
         },
@@ -1368,7 +1368,7 @@ pub fn operations() -> Vec<Call> {
             template: "/v1/financial_connections/accounts/{account}/disconnect",
             path: "/v1/financial_connections/accounts/fca_123/disconnect",
             send: |client| {
-                let id = "fca_123".parse::<FinancialConnectionsAccountId>()?;
+                let id = "fca_123".parse::<LinkedAccountId>()?;
                 FinancialConnectionsAccount::disconnect(client, &id).map(|_| ())
             },
         },
@@ -1377,7 +1377,7 @@ pub fn operations() -> Vec<Call> {
             template: "/v1/financial_connections/accounts/{account}/owners",
             path: "/v1/financial_connections/accounts/fca_123/owners",
             send: |client| {
-                let account = "fca_123".parse::<FinancialConnectionsAccountId>()?;
+                let account = "fca_123".parse::<LinkedAccountId>()?;
                 FinancialConnectionsAccountOwner::list(client, &account, &Empty).map(|_| ())
             },
         },
@@ -1386,7 +1386,7 @@ pub fn operations() -> Vec<Call> {
             template: "/v1/financial_connections/accounts/{account}/refresh",
             path: "/v1/financial_connections/accounts/fca_123/refresh",
             send: |client| {
-                let id = "fca_123".parse::<FinancialConnectionsAccountId>()?;
+                let id = "fca_123".parse::<LinkedAccountId>()?;
                 FinancialConnectionsAccount::refresh(client, &id, &Empty).map(|_| ())
             },
         },
@@ -1401,7 +1401,7 @@ pub fn operations() -> Vec<Call> {
             template: "/v1/financial_connections/sessions/{session}",
             path: "/v1/financial_connections/sessions/fcsess_123",
             send: |client| {
-                let id = "fcsess_123".parse::<FinancialConnectionsSessionId>()?;
+                let id = "fcsess_123".parse::<LinkAccountSessionId>()?;
                 FinancialConnectionsSession::retrieve(client, &id).map(|_| ())
             },
         },

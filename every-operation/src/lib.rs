@@ -104,7 +104,7 @@ pub struct AccountCapability {
     object = "external_account",
     path = "/v1/accounts/{account}/external_accounts",
     parents(account = AccountId),
-    prefix = ["ba", "card"],
+    id = AccountBankAccountId,
     create = Empty,
     retrieve,
     update = Empty,
@@ -113,7 +113,7 @@ pub struct AccountCapability {
 )]
 pub struct AccountExternalAccount {
     /// Unique identifier (`ba_...` or `card_...`).
-    pub id: AccountExternalAccountId,
+    pub id: AccountBankAccountId,
 }
 
 /// `login_link` singleton at `/v1/accounts/{account}/login_links`: `create`.
@@ -153,7 +153,7 @@ pub struct AccountPeople {
     object = "person",
     path = "/v1/accounts/{account}/persons",
     parents(account = AccountId),
-    prefix = "person",
+    id = AccountPeopleId,
     create = Empty,
     retrieve,
     update = Empty,
@@ -162,7 +162,7 @@ pub struct AccountPeople {
 )]
 pub struct AccountPerson {
     /// Unique identifier (`person_...`).
-    pub id: AccountPersonId,
+    pub id: AccountPeopleId,
 }
 
 /// `apple_pay_domain` collection at `/v1/apple_pay/domains`: `create`, `retrieve`, `delete`,
@@ -241,13 +241,13 @@ pub struct Balance {}
 #[stripe(
     object = "balance_transaction",
     path = "/v1/balance/history",
-    prefix = "txn",
+    id = BalanceTransactionId,
     retrieve,
     list = Empty,
 )]
 pub struct BalanceHistory {
     /// Unique identifier (`txn_...`).
-    pub id: BalanceHistoryId,
+    pub id: BalanceTransactionId,
 }
 
 /// `balance_transaction` collection at `/v1/balance_transactions`: `retrieve`, `list`.
@@ -333,7 +333,7 @@ pub struct ChargeDispute {}
     object = "refund",
     path = "/v1/charges/{charge}/refunds",
     parents(charge = ChargeId),
-    prefix = "re",
+    id = RefundId,
     create = Empty,
     retrieve,
     update = Empty,
@@ -341,7 +341,7 @@ pub struct ChargeDispute {}
 )]
 pub struct ChargeRefund {
     /// Unique identifier (`re_...`).
-    pub id: ChargeRefundId,
+    pub id: RefundId,
 }
 
 /// `checkout.session` collection at `/v1/checkout/sessions`: `create`, `retrieve`, `list`,
@@ -367,12 +367,12 @@ pub struct CheckoutSession {
     object = "item",
     path = "/v1/checkout/sessions/{session}/line_items",
     parents(session = CheckoutSessionId),
-    prefix = "li",
+    id = PaymentLinkLineItemId,
     list = Empty,
 )]
 pub struct CheckoutSessionLineItem {
     /// Unique identifier (`li_...`).
-    pub id: CheckoutSessionLineItemId,
+    pub id: PaymentLinkLineItemId,
 }
 
 /// `country_spec` collection at `/v1/country_specs`: `retrieve`, `list`.
@@ -579,13 +579,13 @@ pub struct CustomerFundingInstructions {}
     object = "payment_method",
     path = "/v1/customers/{customer}/payment_methods",
     parents(customer = CustomerId),
-    prefix = "pm",
+    id = PaymentMethodId,
     retrieve,
     list = Empty,
 )]
 pub struct CustomerPaymentMethod {
     /// Unique identifier (`pm_...`).
-    pub id: CustomerPaymentMethodId,
+    pub id: PaymentMethodId,
 }
 
 /// `payment_source` collection at `/v1/customers/{customer}/sources`: `create`, `retrieve`,
@@ -615,7 +615,7 @@ pub struct CustomerSource {
     object = "subscription",
     path = "/v1/customers/{customer}/subscriptions",
     parents(customer = CustomerId),
-    prefix = "sub",
+    id = SubscriptionId,
     create = Empty,
     retrieve,
     update = Empty,
@@ -624,7 +624,7 @@ pub struct CustomerSource {
 )]
 pub struct CustomerSubscription {
     /// Unique identifier (`sub_...`).
-    pub id: CustomerSubscriptionId,
+    pub id: SubscriptionId,
 }
 
 /// `discount` singleton at
@@ -634,7 +634,7 @@ pub struct CustomerSubscription {
 #[stripe(
     object = "discount",
     path = "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount",
-    parents(customer = CustomerId, subscription_exposed_id = CustomerSubscriptionId),
+    parents(customer = CustomerId, subscription_exposed_id = SubscriptionId),
     singleton,
     retrieve,
     delete,
@@ -754,7 +754,7 @@ pub struct File {
 #[stripe(
     object = "financial_connections.account",
     path = "/v1/financial_connections/accounts",
-    prefix = "fca",
+    id = LinkedAccountId,
     retrieve,
     list = Empty,
     action(disconnect, post = "{id}/disconnect"),
@@ -762,7 +762,7 @@ pub struct File {
 )]
 pub struct FinancialConnectionsAccount {
     /// Unique identifier (`fca_...`).
-    pub id: FinancialConnectionsAccountId,
+    pub id: LinkedAccountId,
 }
 
 /// `financial_connections.account_owner` collection at
@@ -771,13 +771,13 @@ pub struct FinancialConnectionsAccount {
 #[stripe(
     object = "financial_connections.account_owner",
     path = "/v1/financial_connections/accounts/{account}/owners",
-    parents(account = FinancialConnectionsAccountId),
-    prefix = "fcaown",
+    parents(account = LinkedAccountId),
+    id = LinkedAccountOwnerId,
     list = Empty,
 )]
 pub struct FinancialConnectionsAccountOwner {
     /// Unique identifier (`fcaown_...`).
-    pub id: FinancialConnectionsAccountOwnerId,
+    pub id: LinkedAccountOwnerId,
 }
 
 /// `financial_connections.session` collection at `/v1/financial_connections/sessions`: `create`,
@@ -786,13 +786,13 @@ pub struct FinancialConnectionsAccountOwner {
 #[stripe(
     object = "financial_connections.session",
     path = "/v1/financial_connections/sessions",
-    prefix = "fcsess",
+    id = LinkAccountSessionId,
     create = Empty,
     retrieve,
 )]
 pub struct FinancialConnectionsSession {
     /// Unique identifier (`fcsess_...`).
-    pub id: FinancialConnectionsSessionId,
+    pub id: LinkAccountSessionId,
 }
 
 /// `identity.verification_report` collection at `/v1/identity/verification_reports`: `retrieve`,
@@ -1287,12 +1287,12 @@ pub struct Quote {
     object = "item",
     path = "/v1/quotes/{quote}/computed_upfront_line_items",
     parents(quote = QuoteId),
-    prefix = "li",
+    id = PaymentLinkLineItemId,
     list = Empty,
 )]
 pub struct QuoteComputedUpfrontLineItem {
     /// Unique identifier (`li_...`).
-    pub id: QuoteComputedUpfrontLineItemId,
+    pub id: PaymentLinkLineItemId,
 }
 
 /// `item` collection at `/v1/quotes/{quote}/line_items`: `list`.
@@ -1301,12 +1301,12 @@ pub struct QuoteComputedUpfrontLineItem {
     object = "item",
     path = "/v1/quotes/{quote}/line_items",
     parents(quote = QuoteId),
-    prefix = "li",
+    id = PaymentLinkLineItemId,
     list = Empty,
 )]
 pub struct QuoteLineItem {
     /// Unique identifier (`li_...`).
-    pub id: QuoteLineItemId,
+    pub id: PaymentLinkLineItemId,
 }
 
 /// `radar.early_fraud_warning` collection at `/v1/radar/early_fraud_warnings`: `retrieve`, `list`.
