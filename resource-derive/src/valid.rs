@@ -43,7 +43,7 @@ impl<'a> Input<'a> {
         let mut ops = Vec::with_capacity(self.attrs.ops.len());
         for op in &self.attrs.ops {
             match self.resolve_op(op, &path) {
-                Ok(resolved) => ops.push(resolved),
+                Ok(resolved) => ops.extend(resolved),
                 Err(error) => errors.push(error),
             }
         }
@@ -232,8 +232,9 @@ impl<'a> Input<'a> {
         }
     }
 
-    /// One operation: its method, full template, arguments, parameters and answer.
-    fn resolve_op(&'a self, op: &'a Op, path: &str) -> syn::Result<Operation<'a>> {
+    /// One operation: its method, full template, arguments, parameters and answer; `None` when
+    /// a mistake already reported elsewhere leaves it unresolved.
+    fn resolve_op(&'a self, op: &'a Op, path: &str) -> syn::Result<Option<Operation<'a>>> {
         let singleton = self.attrs.singleton.is_some();
         let name = op.name.clone().unwrap_or_else(|| op.keyword.clone());
         if singleton && matches!(op.key, Key::List | Key::Search) {
@@ -299,8 +300,10 @@ impl<'a> Input<'a> {
                     name: &parent.name,
                     ty: &parent.ty,
                 });
+            } else if placeholders(path).contains(&placeholder) {
+                // A placeholder of `path` itself is reported once, by `check_parents`.
+                return Ok(None);
             } else {
-                // Placeholders of `path` itself are reported once, by `check_parents`.
                 let span = op.route.as_ref().map_or(op.keyword.span(), |r| r.2.span());
                 return Err(Error::new(
                     span,
@@ -311,7 +314,7 @@ impl<'a> Input<'a> {
                 ));
             }
         }
-        Ok(Operation {
+        Ok(Some(Operation {
             key: op.key,
             name,
             method,
@@ -320,7 +323,7 @@ impl<'a> Input<'a> {
             params: op.params.as_ref(),
             answer: op.answer.as_ref(),
             settings: op.settings,
-        })
+        }))
     }
 
     fn check_shape(&self, errors: &mut Vec<Error>) {
