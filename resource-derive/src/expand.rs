@@ -388,12 +388,8 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                 must_use: None,
             }
         };
-        let paginator = |name: Ident, summary: String, item: TokenStream, send: Send| {
-            let ty = op
-                .params
-                .map_or_else(|| quote!(::resource_core::SearchParams), |ty| quote!(#ty));
-            Method {
-                name,
+        let paginator =
+            |name: Ident, summary: String, args, item: TokenStream, send: Send| Method {
                 doc: vec![
                     format!(" {summary}"),
                     String::new(),
@@ -402,14 +398,16 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                     " `Result` carrying the error of a failed page request (see `Paginator`)."
                         .to_owned(),
                 ],
-                index,
                 send,
-                args: params_arg(ty),
-                ids: ids.clone(),
-                takes_params: true,
                 output: quote!(::resource_core::Paginator<#item>),
                 must_use: Some("a paginator does nothing until iterated"),
-            }
+                ..method(name, String::new(), args, TokenStream::new())
+            };
+        // The arguments with the declared parameters type, or `default` where none is declared.
+        let with_params = |default: Option<TokenStream>| match (op.params, default) {
+            (Some(ty), _) => params_arg(quote!(#ty)),
+            (None, Some(default)) => params_arg(default),
+            (None, None) => args.clone(),
         };
         let answer = |default: TokenStream| match op.answer {
             Some(Answer::Returns(ty) | Answer::List(ty)) => quote!(#ty),
@@ -421,7 +419,6 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
         let by_id = if id_type.is_some() { " by id" } else { "" };
         match op.key {
             Key::Create | Key::Update => {
-                let ty = op.params;
                 let verb = if op.key == Key::Create {
                     "Creates"
                 } else {
@@ -430,7 +427,7 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                 methods.push(method(
                     name,
                     format!("{verb} {object}: {call}."),
-                    params_arg(quote!(#ty)),
+                    with_params(None),
                     answer(quote!(Self)),
                 ));
             }
@@ -441,9 +438,6 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                     args.clone(),
                     answer(quote!(Self)),
                 ));
-                let ty = op
-                    .params
-                    .map_or_else(|| quote!(::resource_core::RetrieveParams), |ty| quote!(#ty));
                 methods.extend(second.map(|second| {
                     method(
                         second,
@@ -451,7 +445,7 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                             "Retrieves {object}{by_id} with query parameters such as `expand`: \
                              {call}."
                         ),
-                        params_arg(ty),
+                        with_params(Some(quote!(::resource_core::RetrieveParams))),
                         answer(quote!(Self)),
                     )
                 }));
@@ -461,23 +455,18 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                     Some(id_type) => quote!(::resource_core::Deleted<#id_type>),
                     None => quote!(::resource_core::Deleted<::resource_core::__private::String>),
                 };
-                let args = match op.params {
-                    Some(ty) => params_arg(quote!(#ty)),
-                    None => args.clone(),
-                };
                 methods.push(method(
                     name,
                     format!("Deletes {object}: {call}."),
-                    args,
+                    with_params(None),
                     answer(deleted),
                 ));
             }
             Key::List => {
-                let ty = op.params;
                 methods.push(method(
                     name,
                     format!("Lists one page of the collection: {call}."),
-                    params_arg(quote!(#ty)),
+                    with_params(None),
                     quote!(::resource_core::List<Self>),
                 ));
                 methods.extend(second.map(|second| {
@@ -488,19 +477,18 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                              {call}, forward with `starting_after`, or backwards when `params` \
                              set `ending_before` and not `starting_after`."
                         ),
+                        with_params(None),
                         quote!(Self),
                         Send::Paginate,
                     )
                 }));
             }
             Key::Search => {
-                let ty = op
-                    .params
-                    .map_or_else(|| quote!(::resource_core::SearchParams), |ty| quote!(#ty));
+                let search_params = || with_params(Some(quote!(::resource_core::SearchParams)));
                 methods.push(method(
-                    name.clone(),
+                    name,
                     format!("Searches, one page of results: {call}."),
-                    params_arg(ty),
+                    search_params(),
                     quote!(::resource_core::SearchResult<Self>),
                 ));
                 methods.extend(second.map(|second| {
@@ -511,41 +499,34 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                              next page asked for with `page` set to the previous page's \
                              `next_page`."
                         ),
+                        search_params(),
                         quote!(Self),
                         Send::PaginateSearch,
                     )
                 }));
             }
             Key::Action => {
-                let args = match op.params {
-                    Some(ty) => params_arg(quote!(#ty)),
-                    None => args.clone(),
-                };
                 if let Some(Answer::List(item)) = op.answer {
                     methods.push(method(
-                        name.clone(),
+                        name,
                         format!("Lists one page: {call}."),
-                        args,
+                        with_params(None),
                         quote!(::resource_core::List<#item>),
                     ));
-                    if let Some(second) = second {
-                        let mut paginate = paginator(
+                    methods.extend(second.map(|second| {
+                        paginator(
                             second,
                             format!("Iterates over every object of {call}, a page at a time."),
+                            with_params(None),
                             quote!(#item),
                             Send::Paginate,
-                        );
-                        if op.params.is_none() {
-                            paginate.args.pop();
-                            paginate.takes_params = false;
-                        }
-                        methods.push(paginate);
-                    }
+                        )
+                    }));
                 } else {
                     methods.push(method(
                         name,
                         format!("Sends {call}."),
-                        args,
+                        with_params(None),
                         answer(quote!(Self)),
                     ));
                 }
