@@ -114,18 +114,18 @@ impl<T: StripeResource> Paginator<T> {
         ids: &[&str],
         params: &P,
     ) -> Self {
-        let mut paginator = Paginator::start(client, operation, ids, params, Next::PageToken);
-        let has = |key: &str| paginator.pairs.iter().any(|(k, _)| k == key);
-        let key = if has(ENDING_BEFORE) && !has(STARTING_AFTER) {
-            ENDING_BEFORE
-        } else {
-            STARTING_AFTER
-        };
-        paginator.next = Next::Cursor {
-            key,
-            id: |item: &T| item.id().as_ref(),
-        };
-        paginator
+        Paginator::start(client, operation, ids, params, |pairs| {
+            let has = |key: &str| pairs.iter().any(|(k, _)| k == key);
+            let key = if has(ENDING_BEFORE) && !has(STARTING_AFTER) {
+                ENDING_BEFORE
+            } else {
+                STARTING_AFTER
+            };
+            Next::Cursor {
+                key,
+                id: |item: &T| item.id().as_ref(),
+            }
+        })
     }
 }
 
@@ -138,15 +138,16 @@ impl<T> Paginator<T> {
         ids: &[&str],
         params: &P,
     ) -> Self {
-        Paginator::start(client, operation, ids, params, Next::PageToken)
+        Paginator::start(client, operation, ids, params, |_| Next::PageToken)
     }
 
+    /// A paginator whose next page is asked for as `next` says, given the first request's pairs.
     fn start<P: Serialize + ?Sized>(
         client: &Client,
         operation: &Operation,
         ids: &[&str],
         params: &P,
-        next: Next<T>,
+        next: impl FnOnce(&[Pair]) -> Next<T>,
     ) -> Self {
         let prepared =
             path::fill(operation.path, ids).and_then(|path| Ok((path, form::to_pairs(params)?)));
@@ -158,8 +159,8 @@ impl<T> Paginator<T> {
             client: client.clone(),
             host: operation.host,
             path,
+            next: next(&pairs),
             pairs,
-            next,
             page: Vec::new().into_iter(),
             state,
         }
