@@ -149,8 +149,8 @@ impl<T> Paginator<T> {
         params: &P,
         next: impl FnOnce(&[Pair]) -> Next<T>,
     ) -> Self {
-        let prepared =
-            path::fill(operation.path, ids).and_then(|path| Ok((path, form::to_pairs(params)?)));
+        let prepared = path::fill(operation.path, ids)
+            .and_then(|path| Ok((path.into_owned(), form::to_pairs(params)?)));
         let (path, pairs, state) = match prepared {
             Ok((path, pairs)) => (path, pairs, State::Ready),
             Err(error) => (String::new(), Vec::new(), State::Failed(error)),

@@ -4,6 +4,8 @@
 //! request reaches: `/`, `?`, `#` and `%` are escaped, and the ids that would still change it
 //! (the empty id, `.` and `..`) are refused.
 
+use std::borrow::Cow;
+
 use crate::error::Error;
 
 /// Fills each `{name}` of `template`, in order, with one of `ids`, each as one percent-encoded
@@ -21,7 +23,11 @@ use crate::error::Error;
 ///
 /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when the number of ids is not
 /// the number of placeholders, a `{` is not closed, or an id is empty, `.` or `..`.
-pub fn fill(template: &str, ids: &[&str]) -> Result<String, Error> {
+pub fn fill<'a>(template: &'a str, ids: &[&str]) -> Result<Cow<'a, str>, Error> {
+    if ids.is_empty() && !template.contains('{') {
+        // A path with no placeholder is sent as it is, without a copy.
+        return Ok(Cow::Borrowed(template));
+    }
     let mut out =
         String::with_capacity(template.len() + ids.iter().map(|id| id.len()).sum::<usize>());
     let mut ids = ids.iter();
@@ -43,7 +49,7 @@ pub fn fill(template: &str, ids: &[&str]) -> Result<String, Error> {
         return Err(count_error(template));
     }
     out.push_str(rest);
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 /// The number of `{name}` placeholders in `template`.
