@@ -23,40 +23,17 @@ import os
 import re
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from wire import parse_multipart  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from recording import RecordingHandler  # noqa: E402
+
 STATE = {"label": None, "seq": 0, "out": None}
 LOCK = threading.Lock()
-
-
-class RecordingReader:
-    """Wraps the socket's rfile and keeps every byte read through it."""
-
-    def __init__(self, raw):
-        self.raw = raw
-        self.buf = bytearray()
-
-    def readline(self, *args):
-        line = self.raw.readline(*args)
-        self.buf += line
-        return line
-
-    def read(self, *args):
-        data = self.raw.read(*args)
-        self.buf += data
-        return data
-
-    def take(self):
-        data = bytes(self.buf)
-        self.buf.clear()
-        return data
-
-    def __getattr__(self, name):
-        return getattr(self.raw, name)
 
 
 def file_object(upload):
@@ -104,34 +81,8 @@ def file_object(upload):
     return obj
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(RecordingHandler):
     server_version = "capture-multipart"
-    sys_version = ""
-
-    def setup(self):
-        super().setup()
-        self.rfile = RecordingReader(self.rfile)
-
-    def log_message(self, fmt, *args):  # quiet
-        pass
-
-    def _read_body(self):
-        te = (self.headers.get("Transfer-Encoding") or "").lower()
-        if "chunked" in te:
-            body = bytearray()
-            while True:
-                size_line = self.rfile.readline()
-                size = int(size_line.split(b";")[0].strip(), 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    break
-                body += self.rfile.read(size)
-                self.rfile.readline()
-            return bytes(body)
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
 
     def _reply(self, status, obj):
         data = json.dumps(obj, indent=2).encode()

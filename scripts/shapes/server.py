@@ -34,8 +34,11 @@ import os
 import re
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from recording import RecordingHandler  # noqa: E402
 
 STATE = {"label": None, "seq": 0, "out": None, "examples": None}
 LOCK = threading.Lock()
@@ -51,32 +54,6 @@ SEARCH_PAGES = {
     "page_2": (["cus_3", "cus_4"], "page_3"),
     "page_3": (["cus_5"], None),
 }
-
-
-class RecordingReader:
-    """Wraps the socket's rfile and keeps every byte read through it."""
-
-    def __init__(self, raw):
-        self.raw = raw
-        self.buf = bytearray()
-
-    def readline(self, *args):
-        line = self.raw.readline(*args)
-        self.buf += line
-        return line
-
-    def read(self, *args):
-        data = self.raw.read(*args)
-        self.buf += data
-        return data
-
-    def take(self):
-        data = bytes(self.buf)
-        self.buf.clear()
-        return data
-
-    def __getattr__(self, name):
-        return getattr(self.raw, name)
 
 
 def example(resource, **overrides):
@@ -193,34 +170,8 @@ def route(method, path, pairs):
     return error(404, "no such route in the capture server: %s %s" % (method, path))
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(RecordingHandler):
     server_version = "capture-shapes"
-    sys_version = ""
-
-    def setup(self):
-        super().setup()
-        self.rfile = RecordingReader(self.rfile)
-
-    def log_message(self, fmt, *args):  # quiet
-        pass
-
-    def _read_body(self):
-        te = (self.headers.get("Transfer-Encoding") or "").lower()
-        if "chunked" in te:
-            body = bytearray()
-            while True:
-                size_line = self.rfile.readline()
-                size = int(size_line.split(b";")[0].strip(), 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    break
-                body += self.rfile.read(size)
-                self.rfile.readline()
-            return bytes(body)
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
 
     def _reply(self, status, payload, request_id):
         data, ctype = encode(payload)
