@@ -17,6 +17,9 @@ use crate::rejection::Rejection;
 const MAX_METADATA_KEYS: usize = 50;
 const MAX_METADATA_KEY_CHARS: usize = 40;
 const MAX_METADATA_VALUE_CHARS: usize = 500;
+
+/// The parameters of every list, whatever its params type declares.
+const CURSORS: [&str; 2] = ["starting_after", "ending_before"];
 const DEFAULT_LIMIT: u64 = 10;
 const MAX_LIMIT: u64 = 100;
 
@@ -338,7 +341,16 @@ impl Engine {
                 self.create(index, &params)
             }
             ("GET", None) => {
-                let params = collection.list.ok_or_else(unrecognized)?(&pairs)?;
+                let decode = collection.list.ok_or_else(unrecognized)?;
+                // The cursors belong to every list, as on Stripe: a paginator sends them whether
+                // or not the list's params type declares them.
+                let (cursors, rest): (Vec<_>, Vec<_>) = pairs
+                    .into_iter()
+                    .partition(|(name, _)| CURSORS.contains(&name.as_str()));
+                let mut params = decode(&rest)?;
+                for (name, value) in cursors {
+                    params.insert(name, Value::String(value));
+                }
                 self.list(index, &params)
             }
             ("GET", Some(id)) => {

@@ -310,3 +310,44 @@ fn the_declaration_drives_the_emulator_too() {
         Some("Received unknown parameter: nickname")
     );
 }
+
+/// A list whose params type declares no cursor: the paginator sends them all the same, and the
+/// emulator, like Stripe, takes them on every list.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, StripeResource)]
+#[stripe(object = "note", path = "/v1/notes", prefix = "note", create = CreateNote, list = ListNotes)]
+pub struct Note {
+    pub id: NoteId,
+    pub object: String,
+    pub created: i64,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreateNote {}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListNotes {
+    pub limit: Option<u32>,
+}
+
+impl Emulate for Note {
+    fn routes(routes: &mut Routes<Self>) {
+        routes.create().list();
+    }
+}
+
+#[test]
+fn a_list_pages_on_the_emulator_without_declaring_its_cursors() {
+    let emulator = Emulator::new();
+    emulator.register::<Note>();
+    let client = emulator.client("sk_test_123").unwrap();
+    let created: Vec<NoteId> = (0..5)
+        .map(|_| Note::create(&client, &CreateNote {}).unwrap().id)
+        .collect();
+    let paged: Vec<NoteId> = Note::paginate(&client, &ListNotes { limit: Some(2) })
+        .map(|note| note.unwrap().id)
+        .collect();
+    // Newest first, every note once, over three pages.
+    assert_eq!(paged, created.into_iter().rev().collect::<Vec<_>>());
+}
