@@ -658,6 +658,13 @@ impl Engine {
             .collect();
 
         let collection = &self.collections[index];
+        // A filter on a field the object does not have would match nothing, silently: Stripe
+        // refuses a parameter it does not know.
+        if let Some((name, _)) = filters.iter().find(|(name, _)| {
+            !collection.fields.is_empty() && !collection.fields.contains(&name.as_str())
+        }) {
+            return Err(Rejection::unknown_parameter(name.as_str()));
+        }
         let position = |name: &str, id: &str| {
             collection
                 .by_id

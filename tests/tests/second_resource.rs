@@ -329,6 +329,8 @@ pub struct CreateNote {}
 #[serde(default, deny_unknown_fields)]
 pub struct ListNotes {
     pub limit: Option<u32>,
+    /// A filter on a field `Note` does not have.
+    pub color: Option<String>,
 }
 
 impl Emulate for Note {
@@ -338,16 +340,29 @@ impl Emulate for Note {
 }
 
 #[test]
-fn a_list_pages_on_the_emulator_without_declaring_its_cursors() {
+fn a_list_pages_without_declaring_its_cursors_and_refuses_filters_on_no_field() {
     let emulator = Emulator::new();
     emulator.register::<Note>();
     let client = emulator.client("sk_test_123").unwrap();
     let created: Vec<NoteId> = (0..5)
         .map(|_| Note::create(&client, &CreateNote {}).unwrap().id)
         .collect();
-    let paged: Vec<NoteId> = Note::paginate(&client, &ListNotes { limit: Some(2) })
+    let params = ListNotes {
+        limit: Some(2),
+        ..ListNotes::default()
+    };
+    let paged: Vec<NoteId> = Note::paginate(&client, &params)
         .map(|note| note.unwrap().id)
         .collect();
     // Newest first, every note once, over three pages.
     assert_eq!(paged, created.into_iter().rev().collect::<Vec<_>>());
+
+    // A filter on a field the object does not have is refused, not answered with nothing.
+    let params = ListNotes {
+        color: Some("red".into()),
+        ..ListNotes::default()
+    };
+    let error = Note::list(&client, &params).unwrap_err();
+    assert_eq!(error.status(), Some(400));
+    assert_eq!(error.param(), Some("color"));
 }
