@@ -162,7 +162,7 @@ impl Engine {
             check: |object| {
                 serde_json::from_value::<R>(Value::Object(object.clone()))
                     .map(drop)
-                    .map_err(|e| e.to_string())
+                    .map_err(|error| unmade::<R>(object, &error))
             },
             by_id: HashMap::new(),
             order: BTreeMap::new(),
@@ -938,6 +938,26 @@ fn expand_paths(params: &Object) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Why an object of `R` could not be made from what the emulator has: the resource, serde's
+/// error, and the fields left without a value, which are what to give a value to.
+fn unmade<R>(object: &Object, error: &serde_json::Error) -> String {
+    let unfilled: Vec<String> = object
+        .iter()
+        .filter(|(_, value)| value.is_null())
+        .map(|(name, _)| format!("`{name}`"))
+        .collect();
+    let resource = std::any::type_name::<R>();
+    let mut message = format!("the emulator cannot make a `{resource}`: {error}");
+    if !unfilled.is_empty() {
+        message.push_str(&format!(
+            "; fields with no value: {}. Make them `Option`, give them `#[serde(default)]`, or \
+             fill them in `Emulate::on_create`",
+            unfilled.join(", ")
+        ));
+    }
+    message
 }
 
 fn internal(message: impl Into<String>) -> Rejection {

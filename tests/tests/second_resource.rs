@@ -366,3 +366,32 @@ fn a_list_pages_without_declaring_its_cursors_and_refuses_filters_on_no_field() 
     assert_eq!(error.status(), Some(400));
     assert_eq!(error.param(), Some("color"));
 }
+
+/// A field the emulator cannot fill: the error names the resource and the field.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, StripeResource)]
+#[stripe(object = "memo", path = "/v1/memos", prefix = "memo", create = CreateNote)]
+pub struct Memo {
+    pub id: MemoId,
+    pub title: String,
+}
+
+impl Emulate for Memo {
+    fn routes(routes: &mut Routes<Self>) {
+        routes.create();
+    }
+}
+
+#[test]
+fn a_field_the_emulator_cannot_fill_is_named() {
+    let emulator = Emulator::new();
+    emulator.register::<Memo>();
+    let client = emulator.client("sk_test_123").unwrap();
+    let error = Memo::create(&client, &CreateNote {}).unwrap_err();
+    assert_eq!(error.status(), Some(500));
+    let message = error.message().unwrap_or_default();
+    assert!(message.contains("second_resource::Memo"), "{message}");
+    assert!(
+        message.contains("fields with no value: `title`"),
+        "{message}"
+    );
+}
