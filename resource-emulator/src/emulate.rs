@@ -5,7 +5,8 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 
 use resource_core::{
-    Creatable, Deletable, Listable, Retrievable, RetrieveParams, StripeResource, Updatable,
+    Creatable, Declared, Deletable, Listable, Operation, Retrievable, RetrieveParams,
+    StripeResource, Updatable,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -19,6 +20,20 @@ pub type Object = serde_json::Map<String, serde_json::Value>;
 
 /// Reads one operation's parameters into typed JSON (see [`decode_params`]).
 pub(crate) type Decoder = fn(&[(String, String)]) -> Result<Object, Rejection>;
+
+/// What an action does to its object: `object` is the object as stored (computed fields
+/// refreshed), `params` the request's parameters as the action's params type reads them. Changes
+/// `object` in place, or answers a rejection and changes nothing.
+pub type ActionHook = fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>;
+
+/// An action served on an object: its operation (method and path template, from the
+/// declaration), the decoder of its params type and its hook.
+#[derive(Clone, Copy)]
+pub(crate) struct ActionRoute {
+    pub(crate) operation: Operation,
+    pub(crate) decode: Decoder,
+    pub(crate) hook: ActionHook,
+}
 
 /// A resource the emulator can serve.
 ///
@@ -162,6 +177,7 @@ pub struct Routes<R> {
     pub(crate) update: Option<Decoder>,
     pub(crate) delete: bool,
     pub(crate) list: Option<Decoder>,
+    pub(crate) actions: Vec<ActionRoute>,
     resource: PhantomData<fn() -> R>,
 }
 
@@ -173,6 +189,7 @@ impl<R> Default for Routes<R> {
             update: None,
             delete: false,
             list: None,
+            actions: Vec::new(),
             resource: PhantomData,
         }
     }
@@ -214,6 +231,42 @@ impl<R: Emulate> Routes<R> {
         R: Deletable,
     {
         self.delete = true;
+        self
+    }
+
+    /// Serves the action `name` of the declaration on one object (such as `confirm`, declared
+    /// `action(confirm, post = "{id}/confirm", params = ConfirmPaymentIntent)`): its parameters
+    /// read as `P`, the object changed by `hook`, stored, and answered. An action the declaration
+    /// does not list, or one not on a single object (no `{id}`), is not served.
+    ///
+    /// ```ignore
+    /// routes.action::<CloseTicket>("close", |ticket, _params, _context| {
+    ///     if ticket["status"] == "closed" {
+    ///         return Err(Rejection::invalid_request("This ticket is already closed."));
+    ///     }
+    ///     ticket.insert("status".into(), "closed".into());
+    ///     Ok(())
+    /// });
+    /// ```
+    pub fn action<P: DeserializeOwned + Serialize>(
+        &mut self,
+        name: &str,
+        hook: ActionHook,
+    ) -> &mut Self
+    where
+        R: Declared,
+    {
+        let operation = R::DECLARATION
+            .operations
+            .iter()
+            .find(|operation| operation.name == name && operation.path.contains("{id}"));
+        if let Some(&operation) = operation {
+            self.actions.push(ActionRoute {
+                operation,
+                decode: decode_params::<P>,
+                hook,
+            });
+        }
         self
     }
 

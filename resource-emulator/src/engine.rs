@@ -9,7 +9,9 @@ use resource_core::RangeQuery;
 use serde_json::{Value, json};
 
 use crate::decode::{field_names, parse_form};
-use crate::emulate::{Context, Decoder, Emulate, LaterCreate, Object, Routes, UploadInfo};
+use crate::emulate::{
+    ActionRoute, Context, Decoder, Emulate, LaterCreate, Object, Routes, UploadInfo,
+};
 use crate::multipart::{self, Field};
 use crate::rejection::Rejection;
 
@@ -73,6 +75,7 @@ struct Collection {
     update: Option<Decoder>,
     delete: bool,
     list: Option<Decoder>,
+    actions: Vec<ActionRoute>,
     on_create: fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_show: fn(&mut Object, &Context<'_>),
@@ -155,6 +158,7 @@ impl Engine {
             update: routes.update,
             delete: routes.delete,
             list: routes.list,
+            actions: routes.actions,
             on_create: R::on_create,
             on_update: R::on_update,
             on_show: R::on_show,
@@ -318,7 +322,11 @@ impl Engine {
             ))
             .status(404)
         };
-        let (index, id) = self.resolve(request.path).ok_or_else(unrecognized)?;
+        let action = self.action_route(request.method, request.path);
+        let (index, id) = match &action {
+            Some((index, _, id)) => (*index, Some(id.clone())),
+            None => self.resolve(request.path).ok_or_else(unrecognized)?,
+        };
         let multipart = request
             .header("Content-Type")
             .and_then(multipart::boundary)
@@ -334,6 +342,10 @@ impl Engine {
                 parse_form(raw)?
             }
         };
+        if let Some((index, route, id)) = action {
+            let params = (route.decode)(&pairs)?;
+            return self.act(index, &id, &route, &params);
+        }
         let collection = &self.collections[index];
         match (request.method, id) {
             ("POST", None) => {
@@ -407,6 +419,55 @@ impl Engine {
             pairs.push((name.clone(), value));
         }
         Ok(pairs)
+    }
+
+    /// The action a request addresses, with its collection and the object's id: the first whose
+    /// method is the request's and whose path template the path fills, `{id}` with one segment.
+    fn action_route(&self, method: &str, path: &str) -> Option<(usize, ActionRoute, String)> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.collections
+            .iter()
+            .enumerate()
+            .find_map(|(index, collection)| {
+                collection.actions.iter().find_map(|route| {
+                    if route.operation.method.as_str() != method {
+                        return None;
+                    }
+                    let template: Vec<&str> = route.operation.path.split('/').collect();
+                    if template.len() != segments.len() {
+                        return None;
+                    }
+                    let mut id = None;
+                    for (want, got) in template.iter().zip(&segments) {
+                        if *want == "{id}" && !got.is_empty() {
+                            id = Some(percent_decode(got));
+                        } else if want != got {
+                            return None;
+                        }
+                    }
+                    id.map(|id| (index, *route, id))
+                })
+            })
+    }
+
+    /// Runs an action's hook on the object `id`, then stores and answers it.
+    fn act(
+        &mut self,
+        index: usize,
+        id: &str,
+        route: &ActionRoute,
+        params: &Object,
+    ) -> Result<Value, Rejection> {
+        let mut object = self.find(index, id)?.clone();
+        let collection = &self.collections[index];
+        self.with_context(|context| {
+            (collection.on_show)(&mut object, context);
+            (route.hook)(&mut object, params, context)?;
+            (collection.on_show)(&mut object, context);
+            Ok::<_, Rejection>(())
+        })
+        .0?;
+        self.save(index, object, params)
     }
 
     /// The collection a path addresses, and the id when it addresses one object.

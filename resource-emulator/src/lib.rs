@@ -40,7 +40,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use resource_core::{Client, Request, Response, Transport, TransportError, TransportErrorKind};
 
-pub use emulate::{Context, Emulate, Object, Routes, UploadInfo};
+pub use emulate::{ActionHook, Context, Emulate, Object, Routes, UploadInfo};
 pub use engine::{Incoming, Outgoing};
 pub use rejection::Rejection;
 #[cfg(feature = "server")]
