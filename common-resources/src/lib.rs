@@ -40,6 +40,8 @@ mod balance;
 mod customer;
 mod customer_balance_transaction;
 mod discount;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod payment_intent;
 mod quote;
 mod subscription;

@@ -1,4 +1,4 @@
-//! `stripe-emulator`: the emulator over HTTP with File Links, for any Stripe SDK.
+//! `stripe-emulator`: the emulator over HTTP with File Links and payment intents, for any Stripe SDK.
 //!
 //! ```text
 //! cargo run -p stripe-emulator -- --port 12111 --seed-file dispute_evidence=./evidence.pdf
@@ -84,6 +84,7 @@ fn main() -> ExitCode {
 fn run(options: &Options) -> Result<(), String> {
     let emulator = Emulator::new();
     file_link::emulator::register(&emulator);
+    common_resources::emulator::register(&emulator);
     // Bind first, so seeded files carry URLs on the real address.
     let server = emulator
         .serve(&format!("{}:{}", options.host, options.port))

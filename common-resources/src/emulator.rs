@@ -1,0 +1,179 @@
+//! The resources' behaviour in [`resource_emulator`] (feature `emulator`), as its hooks. For now
+//! the payment intent, whose actions move it through Stripe's states:
+//!
+//! - created `requires_payment_method`, or `requires_confirmation` with a `payment_method`;
+//!   `confirm=true` confirms it at once;
+//! - `confirm` with Stripe's test payment method `pm_card_visa` succeeds: `succeeded` (with its
+//!   `latest_charge` and `amount_received`), or `requires_capture` with `capture_method=manual`;
+//!   `pm_card_chargeDeclined` is declined: 402 `card_declined`;
+//! - `capture` (of `amount_to_capture`, at most what is capturable) takes `requires_capture` to
+//!   `succeeded`; `cancel` (with a `cancellation_reason`) any state but `succeeded` and
+//!   `canceled` to `canceled`;
+//! - an action in another state is Stripe's 400 `payment_intent_unexpected_state`.
+
+use resource_emulator::{Context, Emulate, Emulator, Object, Rejection, Routes};
+use serde_json::{Value, json};
+
+use crate::{CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent, PaymentIntent};
+
+/// Serves the resources of this crate that have emulator behaviour.
+pub fn register(emulator: &Emulator) {
+    emulator.register::<PaymentIntent>();
+}
+
+/// Stripe's test payment method that always succeeds.
+pub const CARD_VISA: &str = "pm_card_visa";
+/// Stripe's test payment method that is always declined.
+pub const CARD_DECLINED: &str = "pm_card_chargeDeclined";
+
+impl Emulate for PaymentIntent {
+    fn routes(routes: &mut Routes<Self>) {
+        routes
+            .create()
+            .retrieve()
+            .update()
+            .list()
+            .action::<ConfirmPaymentIntent>("confirm", confirm)
+            .action::<CapturePaymentIntent>("capture", capture)
+            .action::<CancelPaymentIntent>("cancel", cancel);
+    }
+
+    fn on_create(
+        intent: &mut Object,
+        params: &Object,
+        context: &Context<'_>,
+    ) -> Result<(), Rejection> {
+        let amount = intent
+            .get("amount")
+            .and_then(Value::as_i64)
+            .unwrap_or_default();
+        if amount < 1 {
+            return Err(Rejection::invalid_request("Amount must be at least 1.").param("amount"));
+        }
+        if intent.get("capture_method").is_none_or(Value::is_null) {
+            intent.insert("capture_method".into(), "automatic".into());
+        }
+        for field in ["amount_capturable", "amount_received"] {
+            intent.insert(field.into(), 0.into());
+        }
+        let id = intent
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        intent.insert(
+            "client_secret".into(),
+            format!("{id}_secret_{}", context.token(24)).into(),
+        );
+        let status = if has_payment_method(intent) {
+            "requires_confirmation"
+        } else {
+            "requires_payment_method"
+        };
+        intent.insert("status".into(), status.into());
+        if params.get("confirm").and_then(Value::as_bool) == Some(true) {
+            confirm(intent, &Object::new(), context)?;
+        }
+        Ok(())
+    }
+}
+
+fn has_payment_method(intent: &Object) -> bool {
+    intent.get("payment_method").is_some_and(|pm| !pm.is_null())
+}
+
+fn status(intent: &Object) -> &str {
+    intent
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// Stripe's answer to an action the intent's state does not allow.
+fn unexpected_state(intent: &Object, action: &str) -> Rejection {
+    Rejection::invalid_request(format!(
+        "You cannot {action} this PaymentIntent because it has a status of {}.",
+        status(intent)
+    ))
+    .code("payment_intent_unexpected_state")
+}
+
+fn confirm(intent: &mut Object, params: &Object, context: &Context<'_>) -> Result<(), Rejection> {
+    if !matches!(
+        status(intent),
+        "requires_payment_method" | "requires_confirmation"
+    ) {
+        return Err(unexpected_state(intent, "confirm"));
+    }
+    if let Some(pm) = params.get("payment_method").filter(|pm| !pm.is_null()) {
+        intent.insert("payment_method".into(), pm.clone());
+    }
+    let payment_method = intent
+        .get("payment_method")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match payment_method {
+        "" => Err(Rejection::invalid_request(
+            "You cannot confirm this PaymentIntent because it's missing a payment method.",
+        )
+        .code("payment_intent_unexpected_state")),
+        CARD_DECLINED => Err(Rejection {
+            type_: "card_error",
+            ..Rejection::invalid_request("Your card was declined.")
+                .code("card_declined")
+                .status(402)
+        }),
+        _ => {
+            let amount = intent.get("amount").cloned().unwrap_or(json!(0));
+            let manual = intent.get("capture_method").and_then(Value::as_str) == Some("manual");
+            let charge = format!("ch_{}", context.token(24));
+            intent.insert("latest_charge".into(), charge.into());
+            if manual {
+                intent.insert("amount_capturable".into(), amount);
+                intent.insert("status".into(), "requires_capture".into());
+            } else {
+                intent.insert("amount_received".into(), amount);
+                intent.insert("status".into(), "succeeded".into());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn capture(intent: &mut Object, params: &Object, _: &Context<'_>) -> Result<(), Rejection> {
+    if status(intent) != "requires_capture" {
+        return Err(unexpected_state(intent, "capture"));
+    }
+    let capturable = intent
+        .get("amount_capturable")
+        .and_then(Value::as_i64)
+        .unwrap_or_default();
+    let amount = params
+        .get("amount_to_capture")
+        .and_then(Value::as_i64)
+        .unwrap_or(capturable);
+    if !(1..=capturable).contains(&amount) {
+        return Err(Rejection::invalid_request(format!(
+            "The amount to capture must be between 1 and the capturable amount, {capturable}."
+        ))
+        .param("amount_to_capture"));
+    }
+    intent.insert("amount_received".into(), amount.into());
+    intent.insert("amount_capturable".into(), 0.into());
+    intent.insert("status".into(), "succeeded".into());
+    Ok(())
+}
+
+fn cancel(intent: &mut Object, params: &Object, _: &Context<'_>) -> Result<(), Rejection> {
+    if matches!(status(intent), "succeeded" | "canceled") {
+        return Err(unexpected_state(intent, "cancel"));
+    }
+    let reason = params
+        .get("cancellation_reason")
+        .cloned()
+        .unwrap_or(Value::Null);
+    intent.insert("cancellation_reason".into(), reason);
+    intent.insert("amount_capturable".into(), 0.into());
+    intent.insert("status".into(), "canceled".into());
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! The payment intent's state machine on the emulator (common-resources, feature `emulator`):
+//! Stripe's statuses, its test payment methods, and its errors for an action in the wrong state,
+//! in process and over HTTP.
+#![allow(clippy::unwrap_used, reason = "test code")]
+
+use common_resources::emulator::{CARD_DECLINED, CARD_VISA};
+use common_resources::{
+    CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent, CreatePaymentIntent,
+    PaymentIntent,
+};
+use resource_core::{Client, ErrorKind};
+use resource_emulator::Emulator;
+
+fn flow(client: &Client) {
+    // Automatic capture: created without a method, confirmed with a card that succeeds.
+    let intent = PaymentIntent::create(client, &CreatePaymentIntent::new(2000, "usd")).unwrap();
+    assert_eq!(intent.status, "requires_payment_method");
+    assert_eq!(intent.capture_method, "automatic");
+    let confirm = |pm: &str| ConfirmPaymentIntent {
+        payment_method: Some(pm.into()),
+        ..Default::default()
+    };
+    let paid = PaymentIntent::confirm(client, &intent.id, &confirm(CARD_VISA)).unwrap();
+    assert_eq!(
+        (paid.status.as_str(), paid.amount_received),
+        ("succeeded", 2000)
+    );
+    assert!(
+        paid.latest_charge
+            .as_deref()
+            .is_some_and(|ch| ch.starts_with("ch_"))
+    );
+    let again = PaymentIntent::confirm(client, &intent.id, &confirm(CARD_VISA)).unwrap_err();
+    assert_eq!(
+        (again.status(), again.code()),
+        (Some(400), Some("payment_intent_unexpected_state"))
+    );
+    assert_eq!(PaymentIntent::retrieve(client, &intent.id).unwrap(), paid);
+
+    // Manual capture, confirmed at creation, captured in part.
+    let manual = PaymentIntent::create(
+        client,
+        &CreatePaymentIntent {
+            capture_method: Some("manual".into()),
+            confirm: Some(true),
+            payment_method: Some(CARD_VISA.into()),
+            ..CreatePaymentIntent::new(1500, "usd")
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (manual.status.as_str(), manual.amount_capturable),
+        ("requires_capture", 1500)
+    );
+    let too_much = CapturePaymentIntent {
+        amount_to_capture: Some(1600),
+        ..Default::default()
+    };
+    let error = PaymentIntent::capture(client, &manual.id, &too_much).unwrap_err();
+    assert_eq!(error.param(), Some("amount_to_capture"));
+    let part = CapturePaymentIntent {
+        amount_to_capture: Some(1000),
+        ..Default::default()
+    };
+    let captured = PaymentIntent::capture(client, &manual.id, &part).unwrap();
+    assert_eq!(
+        (captured.status.as_str(), captured.amount_received),
+        ("succeeded", 1000)
+    );
+
+    // A declined card, then a cancel.
+    let declined = PaymentIntent::create(client, &CreatePaymentIntent::new(500, "usd")).unwrap();
+    let error = PaymentIntent::confirm(client, &declined.id, &confirm(CARD_DECLINED)).unwrap_err();
+    assert_eq!(
+        (error.kind(), error.status(), error.code()),
+        (ErrorKind::Card, Some(402), Some("card_declined"))
+    );
+    let reason = CancelPaymentIntent {
+        cancellation_reason: Some("abandoned".into()),
+        ..Default::default()
+    };
+    let canceled = PaymentIntent::cancel(client, &declined.id, &reason).unwrap();
+    assert_eq!(
+        (
+            canceled.status.as_str(),
+            canceled.cancellation_reason.as_deref()
+        ),
+        ("canceled", Some("abandoned"))
+    );
+    let error = PaymentIntent::cancel(client, &declined.id, &reason).unwrap_err();
+    assert_eq!(error.code(), Some("payment_intent_unexpected_state"));
+}
+
+fn emulator() -> Emulator {
+    let emulator = Emulator::new();
+    common_resources::emulator::register(&emulator);
+    emulator
+}
+
+#[test]
+fn the_state_machine_in_process() {
+    flow(&emulator().client("sk_test_123").unwrap());
+}
+
+#[test]
+fn the_state_machine_over_http() {
+    let emulator = emulator();
+    let server = emulator.serve("127.0.0.1:0").unwrap();
+    let client = Client::builder("sk_test_123")
+        .base_url(server.url())
+        .max_network_retries(0)
+        .build()
+        .unwrap();
+    flow(&client);
+}
