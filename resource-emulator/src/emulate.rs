@@ -236,8 +236,9 @@ impl<R: Emulate> Routes<R> {
 
     /// Serves the action `name` of the declaration on one object (such as `confirm`, declared
     /// `action(confirm, post = "{id}/confirm", params = ConfirmPaymentIntent)`): its parameters
-    /// read as `P`, the object changed by `hook`, stored, and answered. An action the declaration
-    /// does not list, or one not on a single object (no `{id}`), is not served.
+    /// read as `P`, the object changed by `hook`, stored, and answered. Not served (yet): an
+    /// action the declaration does not list, one not on a single object (no `{id}`), and one
+    /// under a parent (its `{parent}` placeholder matches no request).
     ///
     /// ```ignore
     /// routes.action::<CloseTicket>("close", |ticket, _params, _context| {
