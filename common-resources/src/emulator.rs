@@ -5,7 +5,8 @@
 //!   `confirm=true` confirms it at once;
 //! - `confirm` with Stripe's test payment method `pm_card_visa` succeeds: `succeeded` (with its
 //!   `latest_charge` and `amount_received`), or `requires_capture` with `capture_method=manual`;
-//!   `pm_card_chargeDeclined` is declined: 402 `card_declined`;
+//!   `pm_card_chargeDeclined` is declined: 402 `card_declined`, and the intent keeps the failure
+//!   as `last_payment_error`, back to `requires_payment_method`;
 //! - `capture` (of `amount_to_capture`, at most what is capturable) takes `requires_capture` to
 //!   `succeeded`; `cancel` (with a `cancellation_reason`) any state but `succeeded` and
 //!   `canceled` to `canceled`;
@@ -117,17 +118,31 @@ fn confirm(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
             "You cannot confirm this PaymentIntent because it's missing a payment method.",
         )
         .code("payment_intent_unexpected_state")),
-        CARD_DECLINED => Err(Rejection {
-            type_: "card_error",
-            ..Rejection::invalid_request("Your card was declined.")
-                .code("card_declined")
-                .status(402)
-        }),
+        CARD_DECLINED => {
+            // Stripe keeps the failure on the intent, back to needing a payment method, and
+            // answers the card error.
+            let message = "Your card was declined.";
+            intent.insert(
+                "last_payment_error".into(),
+                json!({"type": "card_error", "code": "card_declined",
+                       "decline_code": "generic_decline", "message": message}),
+            );
+            intent.insert("payment_method".into(), Value::Null);
+            intent.insert("status".into(), "requires_payment_method".into());
+            context.refuse_after_storing(Rejection {
+                type_: "card_error",
+                ..Rejection::invalid_request(message)
+                    .code("card_declined")
+                    .status(402)
+            });
+            Ok(())
+        }
         _ => {
             let amount = intent.get("amount").cloned().unwrap_or(json!(0));
             let manual = intent.get("capture_method").and_then(Value::as_str) == Some("manual");
             let charge = format!("ch_{}", context.token(24));
             intent.insert("latest_charge".into(), charge.into());
+            intent.insert("last_payment_error".into(), Value::Null);
             if manual {
                 intent.insert("amount_capturable".into(), amount);
                 intent.insert("status".into(), "requires_capture".into());

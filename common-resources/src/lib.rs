@@ -57,7 +57,7 @@ pub use customer_balance_transaction::{
 pub use discount::Discount;
 pub use payment_intent::{
     CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent, CreatePaymentIntent,
-    ListPaymentIntents, PaymentIntent, PaymentIntentId, UpdatePaymentIntent,
+    ListPaymentIntents, PaymentError, PaymentIntent, PaymentIntentId, UpdatePaymentIntent,
 };
 pub use quote::{Quote, QuoteId};
 pub use subscription::{CancelSubscription, Subscription, SubscriptionId};

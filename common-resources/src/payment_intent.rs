@@ -48,6 +48,9 @@ pub struct PaymentIntent {
     pub customer: Option<String>,
     /// An arbitrary description.
     pub description: Option<String>,
+    /// Why the last payment attempt failed, until the next one.
+    #[serde(default)]
+    pub last_payment_error: Option<PaymentError>,
     /// The last charge made, once there is one.
     pub latest_charge: Option<String>,
     /// Whether the object lives in live mode.
@@ -60,6 +63,23 @@ pub struct PaymentIntent {
     /// The state: `requires_payment_method`, `requires_confirmation`, `requires_action`,
     /// `processing`, `requires_capture`, `canceled` or `succeeded`.
     pub status: String,
+}
+
+/// Why a payment attempt failed: Stripe's error, as the intent keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct PaymentError {
+    /// Such as `card_error`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Such as `card_declined`.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The issuer's reason, such as `generic_decline`.
+    #[serde(default)]
+    pub decline_code: Option<String>,
+    /// A message for people.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// Parameters of `POST /v1/payment_intents`.

@@ -124,9 +124,27 @@ pub struct Context<'a> {
     pub(crate) engine: &'a Engine,
     pub(crate) now: i64,
     pub(crate) later: RefCell<Vec<LaterCreate>>,
+    pub(crate) refusal: RefCell<Option<Rejection>>,
 }
 
 impl<'a> Context<'a> {
+    pub(crate) fn new(engine: &'a Engine) -> Self {
+        Context {
+            engine,
+            now: engine.now(),
+            later: RefCell::new(Vec::new()),
+            refusal: RefCell::new(None),
+        }
+    }
+
+    /// From an action's hook: answers `rejection` once the object, as the hook left it, is
+    /// stored, as Stripe does for a declined payment (the intent keeps its
+    /// `last_payment_error`, the answer is the card error). Elsewhere a hook refuses by
+    /// returning its rejection, and nothing is stored.
+    pub fn refuse_after_storing(&self, rejection: Rejection) {
+        *self.refusal.borrow_mut() = Some(rejection);
+    }
+
     /// The emulator's clock, in Unix seconds.
     #[must_use]
     pub fn now(&self) -> i64 {

@@ -460,14 +460,16 @@ impl Engine {
     ) -> Result<Value, Rejection> {
         let mut object = self.find(index, id)?.clone();
         let collection = &self.collections[index];
-        self.with_context(|context| {
-            (collection.on_show)(&mut object, context);
-            (route.hook)(&mut object, params, context)?;
-            (collection.on_show)(&mut object, context);
-            Ok::<_, Rejection>(())
-        })
-        .0?;
-        self.save(index, object, params)
+        let context = Context::new(self);
+        (collection.on_show)(&mut object, &context);
+        (route.hook)(&mut object, params, &context)?;
+        (collection.on_show)(&mut object, &context);
+        let refusal = context.refusal.into_inner();
+        let answer = self.save(index, object, params)?;
+        match refusal {
+            Some(rejection) => Err(rejection),
+            None => Ok(answer),
+        }
     }
 
     /// The collection a path addresses, and the id when it addresses one object.
@@ -542,11 +544,7 @@ impl Engine {
     /// Runs `f` with a hook context over the current state; returns its result and the creates
     /// the hooks asked for.
     fn with_context<T>(&self, f: impl FnOnce(&Context<'_>) -> T) -> (T, Vec<LaterCreate>) {
-        let context = Context {
-            engine: self,
-            now: self.now(),
-            later: std::cell::RefCell::new(Vec::new()),
-        };
+        let context = Context::new(self);
         let result = f(&context);
         (result, context.later.into_inner())
     }

@@ -75,6 +75,14 @@ fn flow(client: &Client) {
         (error.kind(), error.status(), error.code()),
         (ErrorKind::Card, Some(402), Some("card_declined"))
     );
+    // The intent keeps the failure, back to needing a payment method.
+    let failed = PaymentIntent::retrieve(client, &declined.id).unwrap();
+    assert_eq!(failed.status, "requires_payment_method");
+    let last = failed.last_payment_error.unwrap();
+    assert_eq!(
+        (last.type_.as_str(), last.code.as_deref()),
+        ("card_error", Some("card_declined"))
+    );
     let reason = CancelPaymentIntent {
         cancellation_reason: Some("abandoned".into()),
         ..Default::default()
