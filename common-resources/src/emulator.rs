@@ -34,6 +34,7 @@ impl Emulate for PaymentIntent {
             .retrieve()
             .update()
             .list()
+            .search()
             .action::<ConfirmPaymentIntent>("confirm", confirm)
             .action::<CapturePaymentIntent>("capture", capture)
             .action::<CancelPaymentIntent>("cancel", cancel);

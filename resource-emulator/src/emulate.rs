@@ -195,6 +195,7 @@ pub struct Routes<R> {
     pub(crate) update: Option<Decoder>,
     pub(crate) delete: bool,
     pub(crate) list: Option<Decoder>,
+    pub(crate) search: Option<Decoder>,
     pub(crate) actions: Vec<ActionRoute>,
     resource: PhantomData<fn() -> R>,
 }
@@ -207,6 +208,7 @@ impl<R> Default for Routes<R> {
             update: None,
             delete: false,
             list: None,
+            search: None,
             actions: Vec::new(),
             resource: PhantomData,
         }
@@ -286,6 +288,15 @@ impl<R: Emulate> Routes<R> {
                 hook,
             });
         }
+        self
+    }
+
+    /// Serves `GET {path}/search` with [`SearchParams`](resource_core::SearchParams): a useful
+    /// subset of Stripe's search query language (`field:'value'`, `field~'sub'`,
+    /// `metadata['key']:'value'`, `created>N` and the other comparisons, `AND` or `OR`, `-`),
+    /// newest first, paged with opaque `next_page` tokens.
+    pub fn search(&mut self) -> &mut Self {
+        self.search = Some(decode_params::<resource_core::SearchParams>);
         self
     }
 

@@ -14,6 +14,7 @@ use crate::emulate::{
 };
 use crate::multipart::{self, Field};
 use crate::rejection::Rejection;
+use crate::search;
 
 /// Stripe's metadata limits.
 const MAX_METADATA_KEYS: usize = 50;
@@ -75,6 +76,7 @@ struct Collection {
     update: Option<Decoder>,
     delete: bool,
     list: Option<Decoder>,
+    search: Option<Decoder>,
     actions: Vec<ActionRoute>,
     on_create: fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
@@ -158,6 +160,7 @@ impl Engine {
             update: routes.update,
             delete: routes.delete,
             list: routes.list,
+            search: routes.search,
             actions: routes.actions,
             on_create: R::on_create,
             on_update: R::on_update,
@@ -323,9 +326,19 @@ impl Engine {
             .status(404)
         };
         let action = self.action_route(request.method, request.path);
-        let (index, id) = match &action {
-            Some((index, _, id)) => (*index, Some(id.clone())),
-            None => self.resolve(request.path).ok_or_else(unrecognized)?,
+        // `{path}/search`, before `search` could be taken for an id.
+        let search = (request.method == "GET")
+            .then(|| {
+                self.collections.iter().position(|collection| {
+                    collection.search.is_some()
+                        && request.path.strip_prefix(collection.path) == Some("/search")
+                })
+            })
+            .flatten();
+        let (index, id) = match (&action, search) {
+            (Some((index, _, id)), _) => (*index, Some(id.clone())),
+            (None, Some(index)) => (index, None),
+            (None, None) => self.resolve(request.path).ok_or_else(unrecognized)?,
         };
         let multipart = request
             .header("Content-Type")
@@ -342,6 +355,10 @@ impl Engine {
                 parse_form(raw)?
             }
         };
+        if let Some(index) = search {
+            let decode = self.collections[index].search.ok_or_else(unrecognized)?;
+            return self.search(index, &decode(&pairs)?);
+        }
         if let Some((index, route, id)) = action {
             let params = (route.decode)(&pairs)?;
             return self.act(index, &id, &route, &params);
@@ -803,6 +820,64 @@ impl Engine {
         Ok(json!({"object": "list", "url": collection.path, "has_more": has_more, "data": data}))
     }
 
+    /// A search: the objects `query` matches, newest first, `limit` a page, from the offset
+    /// the `page` token carries.
+    fn search(&self, index: usize, params: &Object) -> Result<Value, Rejection> {
+        let query = params
+            .get("query")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let query = search::Query::parse(query)?;
+        let limit = match params.get("limit").filter(|limit| !limit.is_null()) {
+            None => DEFAULT_LIMIT,
+            Some(limit) => limit
+                .as_u64()
+                .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+                .ok_or_else(|| {
+                    Rejection::invalid_request(format!(
+                        "Invalid limit: must be between 1 and {MAX_LIMIT}, got {limit}"
+                    ))
+                    .param("limit")
+                })?,
+        };
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let start = match params.get("page").and_then(Value::as_str) {
+            None => 0,
+            Some(token) => page_offset(token).ok_or_else(|| {
+                Rejection::invalid_request("Invalid page: it is not a page token this search gave.")
+                    .param("page")
+            })?,
+        };
+        let collection = &self.collections[index];
+        let matched: Vec<Object> = self
+            .with_context(|context| {
+                collection
+                    .order
+                    .values()
+                    .filter_map(|id| collection.get(id))
+                    .map(|object| {
+                        let mut shown = object.clone();
+                        (collection.on_show)(&mut shown, context);
+                        shown
+                    })
+                    .filter(|object| query.matches(object))
+                    .skip(start)
+                    .take(limit + 1)
+                    .collect()
+            })
+            .0;
+        let has_more = matched.len() > limit;
+        let next_page = has_more.then(|| page_token(start + limit));
+        let data: Vec<Value> = matched.into_iter().take(limit).map(Value::Object).collect();
+        Ok(json!({
+            "object": "search_result",
+            "url": format!("{}/search", collection.path),
+            "has_more": has_more,
+            "next_page": next_page,
+            "data": data,
+        }))
+    }
+
     /// The object as answered: computed fields refreshed, `paths` expanded.
     fn present(
         &self,
@@ -1017,6 +1092,16 @@ fn unmade<R>(object: &Object, error: &serde_json::Error) -> String {
         ));
     }
     message
+}
+
+/// The `next_page` token of a search page starting at `offset`: opaque to clients.
+fn page_token(offset: usize) -> String {
+    format!("page_{offset:x}_search")
+}
+
+fn page_offset(token: &str) -> Option<usize> {
+    let hex = token.strip_prefix("page_")?.strip_suffix("_search")?;
+    usize::from_str_radix(hex, 16).ok()
 }
 
 fn internal(message: impl Into<String>) -> Rejection {

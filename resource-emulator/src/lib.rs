@@ -33,6 +33,7 @@ mod emulate;
 mod engine;
 mod multipart;
 mod rejection;
+mod search;
 #[cfg(feature = "server")]
 mod server;
 

@@ -8,7 +8,7 @@ use common_resources::{
     CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent, CreatePaymentIntent,
     PaymentIntent,
 };
-use resource_core::{Client, ErrorKind};
+use resource_core::{Client, ErrorKind, SearchParams};
 use resource_emulator::Emulator;
 
 fn flow(client: &Client) {
@@ -97,6 +97,15 @@ fn flow(client: &Client) {
     );
     let error = PaymentIntent::cancel(client, &declined.id, &reason).unwrap_err();
     assert_eq!(error.code(), Some("payment_intent_unexpected_state"));
+
+    // Searched by status, newest first.
+    let found = PaymentIntent::search(
+        client,
+        &SearchParams::new("status:'succeeded' AND amount>1000"),
+    )
+    .unwrap();
+    let ids: Vec<_> = found.data.into_iter().map(|intent| intent.id).collect();
+    assert_eq!(ids, [manual.id, intent.id]);
 }
 
 fn emulator() -> Emulator {
