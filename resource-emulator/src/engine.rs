@@ -327,7 +327,7 @@ impl Engine {
         };
         let action = self.action_route(request.method, request.path);
         // `{path}/search`, before `search` could be taken for an id.
-        let search = (request.method == "GET")
+        let search_at = (request.method == "GET")
             .then(|| {
                 self.collections.iter().position(|collection| {
                     collection.search.is_some()
@@ -335,7 +335,7 @@ impl Engine {
                 })
             })
             .flatten();
-        let (index, id) = match (&action, search) {
+        let (index, id) = match (&action, search_at) {
             (Some((index, _, id)), _) => (*index, Some(id.clone())),
             (None, Some(index)) => (index, None),
             (None, None) => self.resolve(request.path).ok_or_else(unrecognized)?,
@@ -355,7 +355,7 @@ impl Engine {
                 parse_form(raw)?
             }
         };
-        if let Some(index) = search {
+        if let Some(index) = search_at {
             let decode = self.collections[index].search.ok_or_else(unrecognized)?;
             return self.search(index, &decode(&pairs)?);
         }
