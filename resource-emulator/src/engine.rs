@@ -696,19 +696,7 @@ impl Engine {
     }
 
     fn list(&mut self, index: usize, params: &Object) -> Result<Value, Rejection> {
-        let limit = match params.get("limit") {
-            None | Some(Value::Null) => DEFAULT_LIMIT,
-            Some(value) => value
-                .as_u64()
-                .filter(|l| (1..=MAX_LIMIT).contains(l))
-                .ok_or_else(|| {
-                    Rejection::invalid_request(format!(
-                        "Invalid limit: must be between 1 and {MAX_LIMIT}, got {value}"
-                    ))
-                    .param("limit")
-                })?,
-        };
-        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let limit = page_limit(params)?;
         let cursor = |name: &str| params.get(name).and_then(Value::as_str).map(str::to_owned);
         let (after, before) = (cursor("starting_after"), cursor("ending_before"));
         if after.is_some() && before.is_some() {
@@ -828,19 +816,7 @@ impl Engine {
             .and_then(Value::as_str)
             .unwrap_or_default();
         let query = search::Query::parse(query)?;
-        let limit = match params.get("limit").filter(|limit| !limit.is_null()) {
-            None => DEFAULT_LIMIT,
-            Some(limit) => limit
-                .as_u64()
-                .filter(|limit| (1..=MAX_LIMIT).contains(limit))
-                .ok_or_else(|| {
-                    Rejection::invalid_request(format!(
-                        "Invalid limit: must be between 1 and {MAX_LIMIT}, got {limit}"
-                    ))
-                    .param("limit")
-                })?,
-        };
-        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let limit = page_limit(params)?;
         let start = match params.get("page").and_then(Value::as_str) {
             None => 0,
             Some(token) => page_offset(token).ok_or_else(|| {
@@ -1092,6 +1068,23 @@ fn unmade<R>(object: &Object, error: &serde_json::Error) -> String {
         ));
     }
     message
+}
+
+/// The page size a list or search asks for: `limit`, 1 to 100, 10 when absent.
+fn page_limit(params: &Object) -> Result<usize, Rejection> {
+    let limit = match params.get("limit") {
+        None | Some(Value::Null) => DEFAULT_LIMIT,
+        Some(value) => value
+            .as_u64()
+            .filter(|l| (1..=MAX_LIMIT).contains(l))
+            .ok_or_else(|| {
+                Rejection::invalid_request(format!(
+                    "Invalid limit: must be between 1 and {MAX_LIMIT}, got {value}"
+                ))
+                .param("limit")
+            })?,
+    };
+    Ok(usize::try_from(limit).unwrap_or(usize::MAX))
 }
 
 /// The `next_page` token of a search page starting at `offset`: opaque to clients.
