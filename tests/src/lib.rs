@@ -191,6 +191,21 @@ impl Transport for InProcess {
     }
 }
 
+/// `emulator` served on a free loopback port, and a client of it (API and files host alike, no
+/// retries); the server stops when dropped.
+pub fn served(
+    emulator: &resource_emulator::Emulator,
+) -> (resource_emulator::Server, resource_core::Client) {
+    let server = emulator.serve("127.0.0.1:0").unwrap();
+    let client = resource_core::Client::builder("sk_test_123")
+        .base_url(server.url())
+        .files_base_url(server.url())
+        .max_network_retries(0)
+        .build()
+        .unwrap();
+    (server, client)
+}
+
 /// A JSON response for an in-process transport.
 pub fn json_response(status: u16, body: &serde_json::Value) -> Result<Response, TransportError> {
     Ok(Response {

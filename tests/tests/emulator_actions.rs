@@ -122,12 +122,7 @@ fn an_action_is_served_in_process() {
 fn an_action_is_served_over_http() {
     let emulator = Emulator::new();
     emulator.register::<Ticket>();
-    let server = emulator.serve("127.0.0.1:0").unwrap();
-    let client = Client::builder("sk_test_123")
-        .base_url(server.url())
-        .max_network_retries(0)
-        .build()
-        .unwrap();
+    let (_server, client) = tests::served(&emulator);
     close_twice(&client);
     // A path no declaration has is Stripe's 404.
     let unrouted: Result<Value, _> = client.request(

@@ -98,11 +98,6 @@ fn search_in_process() {
 fn search_over_http() {
     let emulator = Emulator::new();
     emulator.register::<Member>();
-    let server = emulator.serve("127.0.0.1:0").unwrap();
-    let client = Client::builder("sk_test_123")
-        .base_url(server.url())
-        .max_network_retries(0)
-        .build()
-        .unwrap();
+    let (_server, client) = tests::served(&emulator);
     searches(&client);
 }

@@ -122,11 +122,6 @@ fn the_state_machine_in_process() {
 #[test]
 fn the_state_machine_over_http() {
     let emulator = emulator();
-    let server = emulator.serve("127.0.0.1:0").unwrap();
-    let client = Client::builder("sk_test_123")
-        .base_url(server.url())
-        .max_network_retries(0)
-        .build()
-        .unwrap();
+    let (_server, client) = tests::served(&emulator);
     flow(&client);
 }
