@@ -114,13 +114,7 @@ impl FromResponse for Download {
     const STREAMED: bool = true;
 
     fn from_response(response: Response) -> Result<Self, Error> {
-        let content_type = response.header("Content-Type").map(str::to_owned);
-        let request_id = response.header("Request-Id").map(str::to_owned);
-        Ok(Download {
-            content_type,
-            request_id,
-            body: Box::new(io::Cursor::new(response.body)),
-        })
+        Self::from_stream(StreamedResponse::from(response))
     }
 
     fn from_stream(response: StreamedResponse) -> Result<Self, Error> {

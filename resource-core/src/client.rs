@@ -504,11 +504,7 @@ impl Client {
     ) -> Result<StreamedResponse, Error> {
         match self.exchange(method, host, path, payload, true)? {
             Answer::Streamed(response) => Ok(response),
-            Answer::Whole(response) => Ok(StreamedResponse {
-                status: response.status,
-                headers: response.headers,
-                body: Box::new(std::io::Cursor::new(response.body)),
-            }),
+            Answer::Whole(response) => Ok(StreamedResponse::from(response)),
         }
     }
 

@@ -31,12 +31,7 @@ pub trait Transport: Send + Sync + fmt::Debug {
     ///
     /// A [`TransportError`] when no response head was received.
     fn send_streaming(&self, request: &Request<'_>) -> Result<StreamedResponse, TransportError> {
-        let response = self.send(request)?;
-        Ok(StreamedResponse {
-            status: response.status,
-            headers: response.headers,
-            body: Box::new(std::io::Cursor::new(response.body)),
-        })
+        self.send(request).map(StreamedResponse::from)
     }
 }
 
@@ -173,6 +168,17 @@ impl StreamedResponse {
             headers: self.headers,
             body,
         })
+    }
+}
+
+/// A response read whole, its body read from memory.
+impl From<Response> for StreamedResponse {
+    fn from(response: Response) -> Self {
+        StreamedResponse {
+            status: response.status,
+            headers: response.headers,
+            body: Box::new(std::io::Cursor::new(response.body)),
+        }
     }
 }
 
