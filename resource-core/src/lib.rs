@@ -62,7 +62,7 @@ pub use expandable::Expandable;
 pub use id::{MAX_ID_LEN, ResourceId};
 pub use list::{List, Paginator};
 pub use metadata::{Metadata, MetadataParam};
-pub use operation::{Declaration, Declared, Operation};
+pub use operation::{Declaration, Declared, Declares, Operation, kind};
 pub use params::{ExpiresAt, RangeQuery, RetrieveParams};
 pub use resource::{
     Creatable, Deletable, Encoding, Host, Listable, Retrievable, StripeResource, Updatable,

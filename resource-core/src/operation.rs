@@ -77,6 +77,59 @@ pub struct Declaration {
     pub path: &'static str,
     /// Whether the object has no id of its own (`/v1/balance`).
     pub singleton: bool,
+    /// The prefix of new ids (`"cus"`), the first where several are declared; `""` for a
+    /// singleton or where ids have no fixed prefix.
+    pub prefix: &'static str,
     /// Every declared operation.
     pub operations: &'static [Operation],
+}
+
+/// The kinds of operation whose behaviour is the same for every resource, as types: the `K` of
+/// [`Declares<K>`].
+pub mod kind {
+    /// `create`: `POST {path}`, a new object.
+    #[derive(Debug)]
+    pub enum Create {}
+    /// `retrieve`: `GET {path}/{id}` (a singleton's `GET {path}`).
+    #[derive(Debug)]
+    pub enum Retrieve {}
+    /// `update`: `POST {path}/{id}`.
+    #[derive(Debug)]
+    pub enum Update {}
+    /// `delete`: `DELETE {path}/{id}`.
+    #[derive(Debug)]
+    pub enum Delete {}
+    /// `list`: `GET {path}`, one page.
+    #[derive(Debug)]
+    pub enum List {}
+    /// `search`: `GET {path}/search`.
+    #[derive(Debug)]
+    pub enum Search {}
+}
+
+/// A declared operation of a kind whose behaviour is generic ([`kind`]), with its types:
+/// implemented by `#[derive(StripeResource)]` for each such operation it declares, whatever the
+/// shape (top-level, nested under a parent, singleton), so that generic code (the emulator)
+/// can serve it with the right parameters.
+///
+/// ```
+/// use resource_core::{Declares, Operation, kind};
+/// # #[derive(serde::Deserialize, serde::Serialize, resource_core::StripeResource)]
+/// # #[stripe(object = "thing", path = "/v1/things", prefix = "thing", create = CreateThing)]
+/// # struct Thing { id: ThingId }
+/// # #[derive(serde::Serialize)] struct CreateThing {}
+/// fn create_operation<R: Declares<kind::Create>>() -> Operation {
+///     R::OPERATION
+/// }
+/// assert_eq!(create_operation::<Thing>().path, "/v1/things");
+/// ```
+pub trait Declares<K>: Declared {
+    /// The parameters type: the declared one, or the kind's default (`RetrieveParams` for a
+    /// retrieve, `SearchParams` for a search, an empty set otherwise).
+    type Params;
+    /// The answer type: the declared one (`returns = T`), or the kind's default (`Self`,
+    /// `Deleted<Id>`, `List<Self>`, `SearchResult<Self>`).
+    type Answer;
+    /// The operation, as it stands in [`Declared::DECLARATION`].
+    const OPERATION: Operation;
 }

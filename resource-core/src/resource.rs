@@ -1,6 +1,6 @@
 //! The traits a `#[derive(StripeResource)]` implements, with the behaviour of every operation.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
 
 use crate::client::{Client, Method};
@@ -162,7 +162,7 @@ pub trait Deletable: StripeResource {
             Encoding::Form,
             Method::Delete,
             &object_path(Self::PATH, id)?,
-            &NoParams,
+            &NoParams {},
         )
     }
 }
@@ -201,8 +201,8 @@ pub trait Listable: StripeResource {
 /// An empty parameter set: encodes to nothing. What generated methods send for an operation
 /// declared without parameters.
 #[doc(hidden)]
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct NoParams;
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct NoParams {}
 
 /// `{collection}/{id}` with the id as one percent-encoded path segment (see [`path::push_id`]).
 fn object_path(collection: &str, id: &impl ResourceId) -> Result<String, Error> {

@@ -51,7 +51,12 @@ pub(crate) fn derive(resource: &Resource) -> TokenStream {
     let operations = resource.ops.iter().map(operation_const);
     let count = resource.ops.len();
     let singleton = id.is_none();
+    let prefix = match id {
+        Some(id_type) => quote!(<#id_type as ::resource_core::ResourceId>::PREFIX),
+        None => quote!(""),
+    };
     let trait_impls = trait_impls(resource);
+    let declares_impls = declares_impls(resource);
     let methods = methods(resource)
         .iter()
         .map(|method| method.forwarding(vis))
@@ -72,11 +77,13 @@ pub(crate) fn derive(resource: &Resource) -> TokenStream {
                     object: #object,
                     path: #path,
                     singleton: #singleton,
+                    prefix: #prefix,
                     operations: &#table,
                 };
             }
 
             #trait_impls
+            #declares_impls
 
             #[automatically_derived]
             #[allow(unused_qualifications)]
@@ -428,7 +435,7 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                     name,
                     format!("{verb} {object}: {call}."),
                     with_params(None),
-                    answer(quote!(Self)),
+                    answer_type(op, id_type),
                 ));
             }
             Key::Retrieve => {
@@ -436,7 +443,7 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                     name,
                     format!("Retrieves {object}{by_id}: {call}."),
                     args.clone(),
-                    answer(quote!(Self)),
+                    answer_type(op, id_type),
                 ));
                 methods.extend(second.map(|second| {
                     method(
@@ -445,21 +452,17 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                             "Retrieves {object}{by_id} with query parameters such as `expand`: \
                              {call}."
                         ),
-                        with_params(Some(quote!(::resource_core::RetrieveParams))),
-                        answer(quote!(Self)),
+                        with_params(default_params(op.key)),
+                        answer_type(op, id_type),
                     )
                 }));
             }
             Key::Delete => {
-                let deleted = match id_type {
-                    Some(id_type) => quote!(::resource_core::Deleted<#id_type>),
-                    None => quote!(::resource_core::Deleted<::resource_core::__private::String>),
-                };
                 methods.push(method(
                     name,
                     format!("Deletes {object}: {call}."),
                     with_params(None),
-                    answer(deleted),
+                    answer_type(op, id_type),
                 ));
             }
             Key::List => {
@@ -467,7 +470,7 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                     name,
                     format!("Lists one page of the collection: {call}."),
                     with_params(None),
-                    quote!(::resource_core::List<Self>),
+                    answer_type(op, id_type),
                 ));
                 methods.extend(second.map(|second| {
                     paginator(
@@ -484,12 +487,12 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
                 }));
             }
             Key::Search => {
-                let search_params = || with_params(Some(quote!(::resource_core::SearchParams)));
+                let search_params = || with_params(default_params(op.key));
                 methods.push(method(
                     name,
                     format!("Searches, one page of results: {call}."),
                     search_params(),
-                    quote!(::resource_core::SearchResult<Self>),
+                    answer_type(op, id_type),
                 ));
                 methods.extend(second.map(|second| {
                     paginator(
@@ -537,6 +540,68 @@ pub(crate) fn methods(resource: &Resource) -> Vec<Method> {
     methods
 }
 
+/// The parameters type a retrieve (`retrieve_with`) and a search take when none is declared.
+fn default_params(key: Key) -> Option<TokenStream> {
+    match key {
+        Key::Retrieve => Some(quote!(::resource_core::RetrieveParams)),
+        Key::Search => Some(quote!(::resource_core::SearchParams)),
+        _ => None,
+    }
+}
+
+/// What an operation of a generic kind answers: the type declared with `returns`, or the
+/// kind's default.
+fn answer_type(op: &Operation, id_type: Option<&IdType>) -> TokenStream {
+    if let Some(Answer::Returns(ty) | Answer::List(ty)) = op.answer {
+        return quote!(#ty);
+    }
+    match (op.key, id_type) {
+        (Key::Delete, Some(id_type)) => quote!(::resource_core::Deleted<#id_type>),
+        (Key::Delete, None) => {
+            quote!(::resource_core::Deleted<::resource_core::__private::String>)
+        }
+        (Key::List, _) => quote!(::resource_core::List<Self>),
+        (Key::Search, _) => quote!(::resource_core::SearchResult<Self>),
+        _ => quote!(Self),
+    }
+}
+
+/// `Declares<kind::K>` for each declared operation of a generic kind, whatever the shape: its
+/// parameters and answer types and its entry of the operation table.
+fn declares_impls(resource: &Resource) -> TokenStream {
+    let ident = resource.ident;
+    let table = Ident::new(TABLE, Span::call_site());
+    let mut tokens = TokenStream::new();
+    for (index, op) in resource.ops.iter().enumerate() {
+        let kind = match op.key {
+            Key::Create => "Create",
+            Key::Retrieve => "Retrieve",
+            Key::Update => "Update",
+            Key::Delete => "Delete",
+            Key::List => "List",
+            Key::Search => "Search",
+            _ => continue,
+        };
+        let kind = Ident::new(kind, Span::call_site());
+        let params = match (op.params, default_params(op.key)) {
+            (Some(ty), _) => quote!(#ty),
+            (None, Some(default)) => default,
+            (None, None) => quote!(::resource_core::__private::NoParams),
+        };
+        let answer = answer_type(op, resource.id.as_ref());
+        tokens.extend(quote! {
+            #[automatically_derived]
+            #[allow(unused_qualifications)]
+            impl ::resource_core::Declares<::resource_core::kind::#kind> for #ident {
+                type Params = #params;
+                type Answer = #answer;
+                const OPERATION: ::resource_core::Operation = #table[#index];
+            }
+        });
+    }
+    tokens
+}
+
 fn result(ok: TokenStream) -> TokenStream {
     quote!(::resource_core::__private::Result<#ok, ::resource_core::Error>)
 }
@@ -576,7 +641,7 @@ impl Method {
         let params = if self.takes_params {
             quote!(params)
         } else {
-            quote!(&::resource_core::__private::NoParams)
+            quote!(&::resource_core::__private::NoParams {})
         };
         let operation = quote!(&#table[#index]);
         let body = match self.send {

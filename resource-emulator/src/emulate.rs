@@ -4,10 +4,7 @@
 use std::cell::RefCell;
 use std::marker::PhantomData;
 
-use resource_core::{
-    Creatable, Declared, Deletable, Listable, Operation, Retrievable, RetrieveParams,
-    StripeResource, Updatable,
-};
+use resource_core::{Declaration, Declared, Declares, Operation, kind};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -26,13 +23,28 @@ pub(crate) type Decoder = fn(&[(String, String)]) -> Result<Object, Rejection>;
 /// `object` in place, or answers a rejection and changes nothing.
 pub type ActionHook = fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>;
 
-/// An action served on an object: its operation (method and path template, from the
-/// declaration), the decoder of its params type and its hook.
+/// What a served operation does.
 #[derive(Clone, Copy)]
-pub(crate) struct ActionRoute {
+pub(crate) enum Behaviour {
+    Create,
+    Retrieve,
+    Update,
+    Delete,
+    List,
+    Search,
+    /// Changes one object with a hook, then stores and answers it.
+    Action(ActionHook),
+    /// Lists the objects of the collection at this path template.
+    ListOf(&'static str),
+}
+
+/// One served operation: its method and path template (from the declaration), the decoder of
+/// its params type and what it does.
+#[derive(Clone, Copy)]
+pub(crate) struct Served {
     pub(crate) operation: Operation,
     pub(crate) decode: Decoder,
-    pub(crate) hook: ActionHook,
+    pub(crate) behaviour: Behaviour,
 }
 
 /// A resource the emulator can serve.
@@ -49,7 +61,7 @@ pub(crate) struct ActionRoute {
 ///     }
 /// }
 /// ```
-pub trait Emulate: StripeResource + Serialize + 'static {
+pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
     /// The operations to serve: normally every operation the declaration lists.
     fn routes(routes: &mut Routes<Self>);
 
@@ -104,8 +116,13 @@ pub trait Emulate: StripeResource + Serialize + 'static {
     }
 }
 
-/// A create a hook asked for: the collection path and the form pairs.
-pub(crate) type LaterCreate = (String, Vec<(String, String)>);
+/// An object a hook asked for, made once the current one is stored: at a collection path
+/// (a nested one filled with its parents' ids), through its create route from form pairs, or
+/// stored from fields as they are.
+pub(crate) enum Later {
+    Create(String, Vec<(String, String)>),
+    Insert(String, Object),
+}
 
 /// What the emulator knows of an uploaded file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,7 +140,7 @@ pub struct UploadInfo<'a> {
 pub struct Context<'a> {
     pub(crate) engine: &'a Engine,
     pub(crate) now: i64,
-    pub(crate) later: RefCell<Vec<LaterCreate>>,
+    pub(crate) later: RefCell<Vec<Later>>,
     pub(crate) refusal: RefCell<Option<Rejection>>,
 }
 
@@ -157,7 +174,8 @@ impl<'a> Context<'a> {
         &self.engine.base_url
     }
 
-    /// The stored object `id` of the collection at `path` (such as `/v1/files`).
+    /// The stored object `id` of the collection at `path` (such as `/v1/files`; a nested
+    /// collection by its template, `/v1/customers/{customer}/balance_transactions`).
     #[must_use]
     pub fn find(&self, path: &str, id: &str) -> Option<&'a Object> {
         self.engine.lookup(path, id)
@@ -175,10 +193,23 @@ impl<'a> Context<'a> {
         self.engine.upload(reference)
     }
 
-    /// Creates an object of the collection at `path` from form `pairs` once the current object is
-    /// stored, as a request would (its hooks run; a rejection fails the whole request).
+    /// Creates an object of the collection at `path` (a nested one's filled with its parent's
+    /// id: `/v1/customers/cus_123/balance_transactions`) from form `pairs` once the current
+    /// object is stored, as a request would (its hooks run; a rejection fails the whole request).
     pub fn create_later(&self, path: &str, pairs: Vec<(String, String)>) {
-        self.later.borrow_mut().push((path.to_owned(), pairs));
+        self.later
+            .borrow_mut()
+            .push(Later::Create(path.to_owned(), pairs));
+    }
+
+    /// Stores an object of the collection at `path` (filled as for
+    /// [`create_later`](Context::create_later)) made of `fields`, plus a fresh id, `object`,
+    /// `created` and `livemode`, once the current object is stored: for objects the API makes
+    /// but cannot be asked to create (a payment's balance transaction, a session's line items).
+    pub fn insert_later(&self, path: &str, fields: Object) {
+        self.later
+            .borrow_mut()
+            .push(Later::Insert(path.to_owned(), fields));
     }
 
     /// A random token of letters and digits, for ids and URLs.
@@ -188,77 +219,111 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The operations a resource serves, with their parameter decoders.
+/// The operations a resource serves, each as its declaration gives it (method, path template,
+/// parameters type), whatever the shape: top-level, nested under a parent, or a singleton.
 pub struct Routes<R> {
-    pub(crate) create: Option<Decoder>,
-    pub(crate) retrieve: Option<Decoder>,
-    pub(crate) update: Option<Decoder>,
-    pub(crate) delete: bool,
-    pub(crate) list: Option<Decoder>,
-    pub(crate) search: Option<Decoder>,
-    pub(crate) actions: Vec<ActionRoute>,
+    pub(crate) served: Vec<Served>,
+    /// Whether a deleted object is answered in its deleted form (see [`Routes::retrieve`]).
+    pub(crate) answers_deleted: bool,
     resource: PhantomData<fn() -> R>,
 }
 
 impl<R> Default for Routes<R> {
     fn default() -> Self {
         Routes {
-            create: None,
-            retrieve: None,
-            update: None,
-            delete: false,
-            list: None,
-            search: None,
-            actions: Vec::new(),
+            served: Vec::new(),
+            answers_deleted: false,
             resource: PhantomData,
         }
     }
 }
 
 impl<R: Emulate> Routes<R> {
-    /// Serves `POST {path}` with the declaration's create parameters.
+    fn serve<K>(&mut self, behaviour: Behaviour) -> &mut Self
+    where
+        R: Declares<K>,
+        <R as Declares<K>>::Params: DeserializeOwned + Serialize,
+    {
+        self.served.push(Served {
+            operation: <R as Declares<K>>::OPERATION,
+            decode: decode_params::<<R as Declares<K>>::Params>,
+            behaviour,
+        });
+        self
+    }
+
+    /// Serves the declared `create`: a new object from its parameters (a nested one under its
+    /// parent, which must exist, and carrying the parent's id in the field named like the
+    /// path's placeholder, where it has one).
     pub fn create(&mut self) -> &mut Self
     where
-        R: Creatable,
-        R::CreateParams: DeserializeOwned,
+        R: Declares<kind::Create>,
+        <R as Declares<kind::Create>>::Params: DeserializeOwned + Serialize,
     {
-        self.create = Some(decode_params::<R::CreateParams>);
-        self
+        self.serve::<kind::Create>(Behaviour::Create)
     }
 
-    /// Serves `GET {path}/{id}` (with `expand`).
+    /// Serves the declared `retrieve` (with `expand`). Where its declared answer can hold the
+    /// deleted form (`retrieve(returns = OrDeleted<Self>)`), a deleted object is answered in
+    /// that form, as Stripe answers a deleted customer; otherwise it is gone (404).
     pub fn retrieve(&mut self) -> &mut Self
     where
-        R: Retrievable,
+        R: Declares<kind::Retrieve>,
+        <R as Declares<kind::Retrieve>>::Params: DeserializeOwned + Serialize,
+        <R as Declares<kind::Retrieve>>::Answer: DeserializeOwned + Serialize,
     {
-        self.retrieve = Some(decode_params::<RetrieveParams>);
-        self
+        self.answers_deleted = holds_deleted_form::<<R as Declares<kind::Retrieve>>::Answer>(
+            &R::DECLARATION,
+        );
+        self.serve::<kind::Retrieve>(Behaviour::Retrieve)
     }
 
-    /// Serves `POST {path}/{id}` with the declaration's update parameters.
+    /// Serves the declared `update`.
     pub fn update(&mut self) -> &mut Self
     where
-        R: Updatable,
-        R::UpdateParams: DeserializeOwned,
+        R: Declares<kind::Update>,
+        <R as Declares<kind::Update>>::Params: DeserializeOwned + Serialize,
     {
-        self.update = Some(decode_params::<R::UpdateParams>);
-        self
+        self.serve::<kind::Update>(Behaviour::Update)
     }
 
-    /// Serves `DELETE {path}/{id}`.
+    /// Serves the declared `delete` (with its parameters, when it declares some); the object's
+    /// children (the objects nested under it) go with it.
     pub fn delete(&mut self) -> &mut Self
     where
-        R: Deletable,
+        R: Declares<kind::Delete>,
+        <R as Declares<kind::Delete>>::Params: DeserializeOwned + Serialize,
     {
-        self.delete = true;
-        self
+        self.serve::<kind::Delete>(Behaviour::Delete)
     }
 
-    /// Serves the action `name` of the declaration on one object (such as `confirm`, declared
+    /// Serves the declared `list`: newest first, paged with `limit`, `starting_after` and
+    /// `ending_before` (whatever the params type declares), a nested list showing its parent's
+    /// children only.
+    pub fn list(&mut self) -> &mut Self
+    where
+        R: Declares<kind::List>,
+        <R as Declares<kind::List>>::Params: DeserializeOwned + Serialize,
+    {
+        self.serve::<kind::List>(Behaviour::List)
+    }
+
+    /// Serves the declared `search`: a useful subset of Stripe's search query language
+    /// (`field:'value'`, `field~'sub'`, `metadata['key']:'value'`, `created>N` and the other
+    /// comparisons, `AND` or `OR`, `-`), newest first, paged with opaque `next_page` tokens.
+    pub fn search(&mut self) -> &mut Self
+    where
+        R: Declares<kind::Search>,
+        <R as Declares<kind::Search>>::Params: DeserializeOwned + Serialize,
+    {
+        self.serve::<kind::Search>(Behaviour::Search)
+    }
+
+    /// Serves the action `name` of the declaration (such as `confirm`, declared
     /// `action(confirm, post = "{id}/confirm", params = ConfirmPaymentIntent)`): its parameters
-    /// read as `P`, the object changed by `hook`, stored, and answered. Not served (yet): an
-    /// action the declaration does not list, one not on a single object (no `{id}`), and one
-    /// under a parent (its `{parent}` placeholder matches no request).
+    /// read as `P`, the object (the one its `{id}` names, or the singleton) changed by `hook`,
+    /// stored, and answered. An action the declaration does not list is not served, nor one on
+    /// a whole collection (no `{id}`, not a singleton).
     ///
     /// ```ignore
     /// routes.action::<CloseTicket>("close", |ticket, _params, _context| {
@@ -273,40 +338,57 @@ impl<R: Emulate> Routes<R> {
         &mut self,
         name: &str,
         hook: ActionHook,
-    ) -> &mut Self
-    where
-        R: Declared,
-    {
+    ) -> &mut Self {
+        let declaration = R::DECLARATION;
+        let on_one = |operation: &&Operation| {
+            operation.path.contains("{id}") || declaration.singleton
+        };
+        self.declared_action::<P>(name, Behaviour::Action(hook), on_one)
+    }
+
+    /// Serves the action `name` that lists another resource's objects at another path (such as
+    /// `GET /v1/balance/history`, declared on the balance with `list = BalanceTransaction`): the
+    /// objects of `T`'s collection, as `T`'s own list shows them, with parameters read as `P`.
+    pub fn list_of<P: DeserializeOwned + Serialize, T: Declared>(
+        &mut self,
+        name: &str,
+    ) -> &mut Self {
+        self.declared_action::<P>(name, Behaviour::ListOf(T::DECLARATION.path), |_| true)
+    }
+
+    fn declared_action<P: DeserializeOwned + Serialize>(
+        &mut self,
+        name: &str,
+        behaviour: Behaviour,
+        servable: impl Fn(&&Operation) -> bool,
+    ) -> &mut Self {
         let operation = R::DECLARATION
             .operations
             .iter()
-            .find(|operation| operation.name == name && operation.path.contains("{id}"));
+            .filter(|operation| operation.name == name)
+            .find(servable);
         if let Some(&operation) = operation {
-            self.actions.push(ActionRoute {
+            self.served.push(Served {
                 operation,
                 decode: decode_params::<P>,
-                hook,
+                behaviour,
             });
         }
         self
     }
+}
 
-    /// Serves `GET {path}/search` with [`SearchParams`](resource_core::SearchParams): a useful
-    /// subset of Stripe's search query language (`field:'value'`, `field~'sub'`,
-    /// `metadata['key']:'value'`, `created>N` and the other comparisons, `AND` or `OR`, `-`),
-    /// newest first, paged with opaque `next_page` tokens.
-    pub fn search(&mut self) -> &mut Self {
-        self.search = Some(decode_params::<resource_core::SearchParams>);
-        self
-    }
-
-    /// Serves `GET {path}` with the declaration's list parameters.
-    pub fn list(&mut self) -> &mut Self
-    where
-        R: Listable,
-        R::ListParams: DeserializeOwned,
-    {
-        self.list = Some(decode_params::<R::ListParams>);
-        self
-    }
+/// Whether `A` (a retrieve's declared answer) reads `{"id", "object", "deleted": true}` as a
+/// deleted form: it decodes, and says `deleted` when written back.
+fn holds_deleted_form<A: DeserializeOwned + Serialize>(declaration: &Declaration) -> bool {
+    let id = if declaration.prefix.is_empty() {
+        "probe".to_owned()
+    } else {
+        format!("{}_probe", declaration.prefix)
+    };
+    let deleted = serde_json::json!({"id": id, "object": declaration.object, "deleted": true});
+    serde_json::from_value::<A>(deleted)
+        .ok()
+        .and_then(|answer| serde_json::to_value(answer).ok())
+        .is_some_and(|shown| shown.get("deleted") == Some(&serde_json::Value::Bool(true)))
 }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::decode::{field_names, parse_form};
 use crate::emulate::{
-    ActionRoute, Context, Decoder, Emulate, LaterCreate, Object, Routes, UploadInfo,
+    ActionHook, Behaviour, Context, Emulate, Later, Object, Routes, Served, UploadInfo,
 };
 use crate::multipart::{self, Field};
 use crate::rejection::Rejection;
@@ -64,35 +64,116 @@ pub struct Outgoing {
 /// Position in newest-first order: newer `created` first, then later insertion first.
 type OrderKey = (Reverse<i64>, Reverse<u64>);
 
+/// A placeholder of a nested collection's path, and the collection it names an object of:
+/// `{customer}` in `/v1/customers/{customer}/balance_transactions` names a `/v1/customers`.
+struct Parent {
+    name: String,
+    path: String,
+}
+
+/// A stored object, its place in list order and its parents' ids (its scope).
+struct Stored {
+    order: OrderKey,
+    scope: Vec<String>,
+    object: Object,
+}
+
 /// One registered resource and its objects.
 struct Collection {
     object: &'static str,
+    /// The declaration's path template.
     path: &'static str,
+    parents: Vec<Parent>,
+    singleton: bool,
     prefix: &'static str,
     fields: &'static [&'static str],
     expandable: &'static [(&'static str, &'static str)],
-    create: Option<Decoder>,
-    retrieve: Option<Decoder>,
-    update: Option<Decoder>,
-    delete: bool,
-    list: Option<Decoder>,
-    search: Option<Decoder>,
-    actions: Vec<ActionRoute>,
+    served: Vec<Served>,
+    answers_deleted: bool,
     on_create: fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_show: fn(&mut Object, &Context<'_>),
     serve: fn(&str, &Context<'_>) -> Option<Result<String, Rejection>>,
     /// Decodes the object as the declared type: catches a hook that broke the shape.
     check: fn(&Object) -> Result<(), String>,
-    by_id: HashMap<String, (OrderKey, Object)>,
+    /// By id; a singleton by its scope, joined with `/`.
+    by_id: HashMap<String, Stored>,
     order: BTreeMap<OrderKey, String>,
+    /// Deleted objects answered in their deleted form, with their scope.
+    deleted: HashMap<String, Vec<String>>,
 }
 
 impl Collection {
     fn get(&self, id: &str) -> Option<&Object> {
-        self.by_id.get(id).map(|(_, object)| object)
+        self.by_id.get(id).map(|stored| &stored.object)
+    }
+
+    /// Whether the object declares `field` (or the resource's fields are unknown).
+    fn declares(&self, field: &str) -> bool {
+        self.fields.is_empty() || self.fields.contains(&field)
+    }
+
+    /// Where an object of this collection is kept: its id, or a singleton's scope.
+    fn key(&self, scope: &[String], id: Option<&str>) -> String {
+        match id {
+            Some(id) if !self.singleton => id.to_owned(),
+            _ => scope.join("/"),
+        }
     }
 }
+
+/// A request matched to a served operation: the collection, the operation, the object's id
+/// (`{id}`) and its parents' ids (the other placeholders, in order).
+struct Matched {
+    index: usize,
+    served: Served,
+    id: Option<String>,
+    scope: Vec<String>,
+}
+
+/// The placeholders of a nested path template, each with the collection path it names an
+/// object of: the template up to it.
+fn parents_of(template: &str) -> Vec<Parent> {
+    let mut parents = Vec::new();
+    let mut at = 0;
+    while let Some(open) = template[at..].find("/{").map(|i| at + i) {
+        let Some(close) = template[open..].find('}').map(|i| open + i) else {
+            break;
+        };
+        parents.push(Parent {
+            name: template[open + 2..close].to_owned(),
+            path: template[..open].to_owned(),
+        });
+        at = close;
+    }
+    parents
+}
+
+/// Fills `template`'s placeholders from `path`'s segments, when `path` has its shape: the
+/// values in order, or `None`.
+fn fill_from(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    let mut wanted = template.split('/');
+    let mut got = path.split('/');
+    let mut values = Vec::new();
+    loop {
+        match (wanted.next(), got.next()) {
+            (None, None) => return Some(values),
+            (Some(want), Some(segment)) => {
+                match want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                    Some(name) if !segment.is_empty() => {
+                        values.push((name.to_owned(), percent_decode(segment)));
+                    }
+                    _ if want == segment => {}
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The largest upload accepted, as Stripe documents for files.
+const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 
 /// An idempotency key's first request and answer.
 struct Replay {
@@ -110,9 +191,6 @@ struct Upload {
     bytes: Vec<u8>,
     owner: Option<String>,
 }
-
-/// The largest upload accepted, as Stripe documents for files.
-const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 
 /// The emulator's state.
 pub(crate) struct Engine {
@@ -149,19 +227,17 @@ impl Engine {
     pub(crate) fn register<R: Emulate>(&mut self) {
         let mut routes = Routes::<R>::default();
         R::routes(&mut routes);
+        let declaration = R::DECLARATION;
         let collection = Collection {
-            object: R::OBJECT,
-            path: R::PATH,
-            prefix: <R::Id as resource_core::ResourceId>::PREFIX,
+            object: declaration.object,
+            path: declaration.path,
+            parents: parents_of(declaration.path),
+            singleton: declaration.singleton,
+            prefix: declaration.prefix,
             fields: field_names::<R>().unwrap_or(&[]),
             expandable: R::expandable(),
-            create: routes.create,
-            retrieve: routes.retrieve,
-            update: routes.update,
-            delete: routes.delete,
-            list: routes.list,
-            search: routes.search,
-            actions: routes.actions,
+            served: routes.served,
+            answers_deleted: routes.answers_deleted,
             on_create: R::on_create,
             on_update: R::on_update,
             on_show: R::on_show,
@@ -173,31 +249,57 @@ impl Engine {
             },
             by_id: HashMap::new(),
             order: BTreeMap::new(),
+            deleted: HashMap::new(),
         };
-        match self.collections.iter_mut().find(|c| c.path == R::PATH) {
+        match self.collections.iter_mut().find(|c| c.path == declaration.path) {
             Some(existing) => {
-                let objects = (
+                let kept = (
                     std::mem::take(&mut existing.by_id),
                     std::mem::take(&mut existing.order),
+                    std::mem::take(&mut existing.deleted),
                 );
                 *existing = collection;
-                (existing.by_id, existing.order) = objects;
+                (existing.by_id, existing.order, existing.deleted) = kept;
             }
             None => self.collections.push(collection),
         }
     }
 
-    /// Stores a new object of the collection at `path` built from `fields`, as a create would but
-    /// without params or hooks (for objects the API cannot create yet, such as files).
+    /// Stores a new object of the collection at `path` (a template) built from `fields`, as a
+    /// create would but without params or hooks; a nested object's parents are read from its
+    /// fields named like the path's placeholders.
     pub(crate) fn insert(&mut self, path: &str, fields: Object) -> Result<Object, Rejection> {
         let index = self
             .collection_index(path)
             .ok_or_else(|| internal(format!("no resource at {path}")))?;
-        let mut object = self.new_object(index);
+        let scope = self.collections[index]
+            .parents
+            .iter()
+            .map(|parent| {
+                fields
+                    .get(&parent.name)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| {
+                        internal(format!("a nested object needs its `{}` field", parent.name))
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.insert_in(index, &scope, fields)
+    }
+
+    /// Stores an object of `fields` in `scope` with the generated fields it lacks.
+    fn insert_in(
+        &mut self,
+        index: usize,
+        scope: &[String],
+        fields: Object,
+    ) -> Result<Object, Rejection> {
+        let mut object = self.new_object(index, scope);
         object.extend(fields);
         fill_missing(&mut object, self.collections[index].fields);
         (self.collections[index].check)(&object).map_err(internal)?;
-        self.store(index, object.clone());
+        self.store(index, scope, object.clone());
         Ok(object)
     }
 
@@ -233,7 +335,7 @@ impl Engine {
     /// A `GET` of a public URL a resource handed out (a link's `url`): the upload it serves, or
     /// the resource's rejection. `None` for anything else.
     fn download(&self, request: &Incoming<'_>) -> Option<Outgoing> {
-        if request.method != "GET" || self.resolve(request.path).is_some() {
+        if request.method != "GET" || self.matching("GET", request.path).is_some() {
             return None;
         }
         let served = self
@@ -317,34 +419,57 @@ impl Engine {
         }
     }
 
+    /// The served operation a request addresses: of those whose method is the request's and
+    /// whose path template the path fills, the one with the most literal segments (so
+    /// `/v1/customers/search` is the search, not the customer `search`).
+    fn matching(&self, method: &str, path: &str) -> Option<Matched> {
+        let mut best: Option<(usize, Matched)> = None;
+        for (index, collection) in self.collections.iter().enumerate() {
+            for served in &collection.served {
+                if served.operation.method.as_str() != method {
+                    continue;
+                }
+                let Some(values) = fill_from(served.operation.path, path) else {
+                    continue;
+                };
+                let literal = served.operation.path.split('/').count() - values.len();
+                if best.as_ref().is_some_and(|(most, _)| *most >= literal) {
+                    continue;
+                }
+                let mut id = None;
+                let mut scope = Vec::new();
+                for (name, value) in values {
+                    if name == "id" {
+                        id = Some(value);
+                    } else {
+                        scope.push(value);
+                    }
+                }
+                let matched = Matched {
+                    index,
+                    served: *served,
+                    id,
+                    scope,
+                };
+                best = Some((literal, matched));
+            }
+        }
+        best.map(|(_, matched)| matched)
+    }
+
     fn route(&mut self, request: &Incoming<'_>) -> Result<Value, Rejection> {
-        let unrecognized = || {
-            Rejection::invalid_request(format!(
+        let Some(matched) = self.matching(request.method, request.path) else {
+            return Err(Rejection::invalid_request(format!(
                 "Unrecognized request URL ({}: {}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
                 request.method, request.path
             ))
-            .status(404)
-        };
-        let action = self.action_route(request.method, request.path);
-        // `{path}/search`, before `search` could be taken for an id.
-        let search_at = (request.method == "GET")
-            .then(|| {
-                self.collections.iter().position(|collection| {
-                    collection.search.is_some()
-                        && request.path.strip_prefix(collection.path) == Some("/search")
-                })
-            })
-            .flatten();
-        let (index, id) = match (&action, search_at) {
-            (Some((index, _, id)), _) => (*index, Some(id.clone())),
-            (None, Some(index)) => (index, None),
-            (None, None) => self.resolve(request.path).ok_or_else(unrecognized)?,
+            .status(404));
         };
         let multipart = request
             .header("Content-Type")
             .and_then(multipart::boundary)
             .filter(|_| request.method == "POST");
-        let pairs = match multipart {
+        let mut pairs = match multipart {
             Some(boundary) => self.receive(&multipart::parse(request.body, boundary)?)?,
             None => {
                 let raw = match request.method {
@@ -355,52 +480,85 @@ impl Engine {
                 parse_form(raw)?
             }
         };
-        if let Some(index) = search_at {
-            let decode = self.collections[index].search.ok_or_else(unrecognized)?;
-            return self.search(index, &decode(&pairs)?);
+        let Matched {
+            index,
+            served,
+            id,
+            scope,
+        } = matched;
+        let lists = matches!(served.behaviour, Behaviour::List | Behaviour::ListOf(_));
+        // The cursors belong to every list, as on Stripe: a paginator sends them whether or not
+        // the list's params type declares them.
+        let cursors: Vec<(String, String)> = if lists {
+            let (cursors, rest) = pairs
+                .into_iter()
+                .partition(|(name, _)| CURSORS.contains(&name.as_str()));
+            pairs = rest;
+            cursors
+        } else {
+            Vec::new()
+        };
+        let mut params = (served.decode)(&pairs)?;
+        for (name, value) in cursors {
+            params.insert(name, Value::String(value));
         }
-        if let Some((index, route, id)) = action {
-            let params = (route.decode)(&pairs)?;
-            return self.act(index, &id, &route, &params);
-        }
-        let collection = &self.collections[index];
-        match (request.method, id) {
-            ("POST", None) => {
-                let params = collection.create.ok_or_else(unrecognized)?(&pairs)?;
-                self.create(index, &params)
-            }
-            ("GET", None) => {
-                let decode = collection.list.ok_or_else(unrecognized)?;
-                // The cursors belong to every list, as on Stripe: a paginator sends them whether
-                // or not the list's params type declares them.
-                let (cursors, rest): (Vec<_>, Vec<_>) = pairs
-                    .into_iter()
-                    .partition(|(name, _)| CURSORS.contains(&name.as_str()));
-                let mut params = decode(&rest)?;
-                for (name, value) in cursors {
-                    params.insert(name, Value::String(value));
+        self.check_parents(index, &scope)?;
+        let id = id.as_deref();
+        match served.behaviour {
+            Behaviour::Create => self.create(index, &scope, &params),
+            Behaviour::Retrieve => {
+                let key = self.collections[index].key(&scope, id);
+                if let Some(deleted) = self.deleted_form(index, &scope, &key) {
+                    return Ok(deleted);
                 }
-                self.list(index, &params)
-            }
-            ("GET", Some(id)) => {
-                let params = collection.retrieve.ok_or_else(unrecognized)?(&pairs)?;
-                let object = self.find(index, &id)?.clone();
+                let object = self.find_or_default(index, &scope, &key)?;
                 self.present(index, object, expand_paths(&params))
             }
-            ("POST", Some(id)) => {
-                let params = collection.update.ok_or_else(unrecognized)?(&pairs)?;
-                self.update(index, &id, &params)
+            Behaviour::Update => {
+                let key = self.collections[index].key(&scope, id);
+                self.update(index, &scope, &key, &params)
             }
-            ("DELETE", Some(id)) if collection.delete => {
-                if let Some((name, _)) = pairs.first() {
-                    return Err(Rejection::unknown_parameter(
-                        name.split('[').next().unwrap_or(name),
-                    ));
-                }
-                self.delete(index, &id)
+            Behaviour::Delete => {
+                let key = self.collections[index].key(&scope, id);
+                self.delete(index, &scope, &key)
             }
-            _ => Err(unrecognized()),
+            Behaviour::List => self.list(index, &scope, request.path, &params),
+            Behaviour::ListOf(path) => {
+                let listed = self
+                    .collection_index(path)
+                    .ok_or_else(|| internal(format!("no resource at {path} to list")))?;
+                self.list(listed, &[], request.path, &params)
+            }
+            Behaviour::Search => self.search(index, request.path, &params),
+            Behaviour::Action(hook) => {
+                let key = self.collections[index].key(&scope, id);
+                self.act(index, &scope, &key, hook, &params)
+            }
         }
+    }
+
+    /// A nested request's parents exist (where their resource is served): otherwise Stripe's
+    /// 404 naming the missing one.
+    fn check_parents(&self, index: usize, scope: &[String]) -> Result<(), Rejection> {
+        for (depth, (parent, id)) in self.collections[index]
+            .parents
+            .iter()
+            .zip(scope)
+            .enumerate()
+        {
+            let Some(parent_index) = self.collection_index(&parent.path) else {
+                continue;
+            };
+            let collection = &self.collections[parent_index];
+            let found = collection
+                .by_id
+                .get(id)
+                .is_some_and(|stored| stored.scope == scope[..depth]);
+            if !found {
+                return Err(Rejection::no_such(collection.object, id, &parent.name).status(404));
+            }
+        }
+        Ok(())
     }
 
     /// Keeps the files of a multipart request and gives the form pairs, each file standing as a
@@ -438,113 +596,158 @@ impl Engine {
         Ok(pairs)
     }
 
-    /// The action a request addresses, with its collection and the object's id: the first whose
-    /// method is the request's and whose path template the path fills, `{id}` with one segment.
-    fn action_route(&self, method: &str, path: &str) -> Option<(usize, ActionRoute, String)> {
-        let segments: Vec<&str> = path.split('/').collect();
-        self.collections
-            .iter()
-            .enumerate()
-            .find_map(|(index, collection)| {
-                collection.actions.iter().find_map(|route| {
-                    if route.operation.method.as_str() != method {
-                        return None;
-                    }
-                    let template: Vec<&str> = route.operation.path.split('/').collect();
-                    if template.len() != segments.len() {
-                        return None;
-                    }
-                    let mut id = None;
-                    for (want, got) in template.iter().zip(&segments) {
-                        if *want == "{id}" && !got.is_empty() {
-                            id = Some(percent_decode(got));
-                        } else if want != got {
-                            return None;
-                        }
-                    }
-                    id.map(|id| (index, *route, id))
-                })
-            })
-    }
-
-    /// Runs an action's hook on the object `id`, then stores and answers it.
+    /// Runs an action's hook on the object at `key`, then stores and answers it, with what the
+    /// hook asked to make.
     fn act(
         &mut self,
         index: usize,
-        id: &str,
-        route: &ActionRoute,
+        scope: &[String],
+        key: &str,
+        hook: ActionHook,
         params: &Object,
     ) -> Result<Value, Rejection> {
-        let mut object = self.find(index, id)?.clone();
+        let mut object = self.find_or_default(index, scope, key)?;
         let collection = &self.collections[index];
         let context = Context::new(self);
         (collection.on_show)(&mut object, &context);
-        (route.hook)(&mut object, params, &context)?;
+        hook(&mut object, params, &context)?;
         (collection.on_show)(&mut object, &context);
         let refusal = context.refusal.into_inner();
-        let answer = self.save(index, object, params)?;
+        let later = context.later.into_inner();
+        (self.collections[index].check)(&object).map_err(internal)?;
+        let before = self.collections[index].by_id.get(key).map(|s| s.object.clone());
+        self.store(index, scope, object);
+        if let Err(rejection) = self.make_later(later) {
+            match before {
+                Some(before) => self.store(index, scope, before),
+                None => self.remove(index, key),
+            }
+            return Err(rejection);
+        }
+        let object = self.find(index, scope, key)?.clone();
+        let answer = self.present(index, object, expand_paths(params))?;
         match refusal {
             Some(rejection) => Err(rejection),
             None => Ok(answer),
         }
     }
 
-    /// The collection a path addresses, and the id when it addresses one object.
-    fn resolve(&self, path: &str) -> Option<(usize, Option<String>)> {
-        self.collections
-            .iter()
-            .enumerate()
-            .find_map(|(index, collection)| {
-                if path == collection.path {
-                    return Some((index, None));
+    /// Makes what hooks asked for, all of it or none of it.
+    fn make_later(&mut self, later: Vec<Later>) -> Result<(), Rejection> {
+        let mut made = Vec::new();
+        for request in later {
+            let result = match request {
+                Later::Create(path, pairs) => self.create_from_pairs(&path, &pairs),
+                Later::Insert(path, fields) => self.insert_at(&path, fields),
+            };
+            match result {
+                Ok(done) => made.push(done),
+                Err(rejection) => {
+                    for (index, key) in made {
+                        self.remove(index, &key);
+                    }
+                    return Err(rejection);
                 }
-                let segment = path.strip_prefix(collection.path)?.strip_prefix('/')?;
-                (!segment.is_empty() && !segment.contains('/'))
-                    .then(|| (index, Some(percent_decode(segment))))
-            })
+            }
+        }
+        Ok(())
+    }
+
+    /// The collection a path (a collection's path, a nested one filled with its parents' ids)
+    /// addresses, and the parents' ids.
+    fn collection_at(&self, path: &str) -> Option<(usize, Vec<String>)> {
+        self.collections.iter().enumerate().find_map(|(index, c)| {
+            let values = fill_from(c.path, path)?;
+            Some((index, values.into_iter().map(|(_, id)| id).collect()))
+        })
     }
 
     fn collection_index(&self, path: &str) -> Option<usize> {
         self.collections.iter().position(|c| c.path == path)
     }
 
-    fn find(&self, index: usize, id: &str) -> Result<&Object, Rejection> {
+    /// The object at `key` in `scope`, or Stripe's 404.
+    fn find(&self, index: usize, scope: &[String], key: &str) -> Result<&Object, Rejection> {
         let collection = &self.collections[index];
         collection
-            .get(id)
-            .ok_or_else(|| Rejection::no_such(collection.object, id, "id"))
+            .by_id
+            .get(key)
+            .filter(|stored| stored.scope == scope)
+            .map(|stored| &stored.object)
+            .ok_or_else(|| match (collection.singleton, collection.parents.last(), scope.last()) {
+                (true, Some(parent), Some(parent_id)) => Rejection::invalid_request(format!(
+                    "The {} '{parent_id}' has no {}.",
+                    parent.name, collection.object
+                ))
+                .code("resource_missing")
+                .status(404),
+                _ => Rejection::no_such(collection.object, key, "id"),
+            })
     }
 
-    fn new_object(&mut self, index: usize) -> Object {
+    /// The object at `key`; a top-level singleton (the balance) always exists: when nothing is
+    /// stored, a new one as the hooks show it.
+    fn find_or_default(
+        &self,
+        index: usize,
+        scope: &[String],
+        key: &str,
+    ) -> Result<Object, Rejection> {
+        let collection = &self.collections[index];
+        match self.find(index, scope, key) {
+            Ok(object) => Ok(object.clone()),
+            Err(_) if collection.singleton && collection.parents.is_empty() => {
+                let mut object = self.new_object(index, scope);
+                fill_missing(&mut object, collection.fields);
+                Ok(object)
+            }
+            Err(rejection) => Err(rejection),
+        }
+    }
+
+    /// `{"id", "object", "deleted": true}` for an object deleted from `scope`, where the
+    /// resource answers that form.
+    fn deleted_form(&self, index: usize, scope: &[String], key: &str) -> Option<Value> {
+        let collection = &self.collections[index];
+        (collection.answers_deleted && collection.deleted.get(key)? == scope)
+            .then(|| json!({"id": key, "object": collection.object, "deleted": true}))
+    }
+
+    /// A new object in `scope`: an id with the declared prefix (none for a singleton),
+    /// `object`, and where declared `created`, `livemode` and the parents' ids.
+    fn new_object(&self, index: usize, scope: &[String]) -> Object {
         let collection = &self.collections[index];
         let mut object = Object::new();
-        object.insert(
-            "id".into(),
-            json!(format!("{}_{}", collection.prefix, token(24))),
-        );
+        if !collection.singleton {
+            let id = match collection.prefix {
+                "" => token(24),
+                prefix => format!("{prefix}_{}", token(24)),
+            };
+            object.insert("id".into(), json!(id));
+        }
         object.insert("object".into(), json!(collection.object));
-        // Not every object has these (a `file` has no `livemode`): only where the resource declares them.
-        let declares =
-            |field: &str| collection.fields.is_empty() || collection.fields.contains(&field);
-        if declares("created") {
+        // Not every object has these (a `file` has no `livemode`): only where declared.
+        if collection.declares("created") {
             object.insert("created".into(), json!(self.now()));
         }
-        if declares("livemode") {
+        if collection.declares("livemode") {
             object.insert("livemode".into(), json!(false));
+        }
+        for (parent, id) in collection.parents.iter().zip(scope) {
+            if collection.declares(&parent.name) {
+                object.insert(parent.name.clone(), json!(id));
+            }
         }
         object
     }
 
     /// Stores a new object, or replaces an existing one in place: an update never moves an
     /// object in list order, which is creation order.
-    fn store(&mut self, index: usize, object: Object) {
-        let id = object
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        if let Some((_, stored)) = self.collections[index].by_id.get_mut(&id) {
-            *stored = object;
+    fn store(&mut self, index: usize, scope: &[String], object: Object) {
+        let id = object.get("id").and_then(Value::as_str);
+        let key = self.collections[index].key(scope, id);
+        if let Some(stored) = self.collections[index].by_id.get_mut(&key) {
+            stored.object = object;
             return;
         }
         self.sequence += 1;
@@ -552,15 +755,23 @@ impl Engine {
             .get("created")
             .and_then(Value::as_i64)
             .unwrap_or_default();
-        let key = (Reverse(created), Reverse(self.sequence));
+        let order = (Reverse(created), Reverse(self.sequence));
         let collection = &mut self.collections[index];
-        collection.order.insert(key, id.clone());
-        collection.by_id.insert(id, (key, object));
+        collection.order.insert(order, key.clone());
+        let scope = scope.to_vec();
+        collection.by_id.insert(
+            key,
+            Stored {
+                order,
+                scope,
+                object,
+            },
+        );
     }
 
-    /// Runs `f` with a hook context over the current state; returns its result and the creates
-    /// the hooks asked for.
-    fn with_context<T>(&self, f: impl FnOnce(&Context<'_>) -> T) -> (T, Vec<LaterCreate>) {
+    /// Runs `f` with a hook context over the current state; returns its result and what the
+    /// hooks asked to make.
+    fn with_context<T>(&self, f: impl FnOnce(&Context<'_>) -> T) -> (T, Vec<Later>) {
         let context = Context::new(self);
         let result = f(&context);
         (result, context.later.into_inner())
@@ -589,11 +800,26 @@ impl Engine {
         })
     }
 
-    fn create(&mut self, index: usize, params: &Object) -> Result<Value, Rejection> {
-        let mut object = self.new_object(index);
+    fn create(
+        &mut self,
+        index: usize,
+        scope: &[String],
+        params: &Object,
+    ) -> Result<Value, Rejection> {
+        let mut object = self.new_object(index, scope);
         let collection = &self.collections[index];
         apply(&mut object, params, collection.fields)?;
         fill_missing(&mut object, collection.fields);
+        let id = object.get("id").and_then(Value::as_str).map(str::to_owned);
+        let key = collection.key(scope, id.as_deref());
+        if collection.by_id.contains_key(&key) {
+            // Only where the params chose the id (a coupon's) or a singleton exists already.
+            return Err(Rejection::invalid_request(format!(
+                "A {} with this id already exists.",
+                collection.object
+            ))
+            .code("resource_already_exists"));
+        }
         let (hooked, later) = self.with_context(|context| {
             (collection.on_create)(&mut object, params, context)?;
             (collection.on_show)(&mut object, context);
@@ -601,50 +827,48 @@ impl Engine {
         });
         hooked?;
         (collection.check)(&object).map_err(internal)?;
-        let id = object
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        self.store(index, object);
-        self.bind_uploads(params, &id);
-        // What the hooks asked to create next (a file's link): all of it, or none of it.
-        let mut created = vec![(index, id.clone())];
-        for (path, pairs) in later {
-            match self.create_from_pairs(&path, &pairs) {
-                Ok(done) => created.push(done),
-                Err(rejection) => {
-                    for (index, id) in created {
-                        self.remove(index, &id);
-                    }
-                    return Err(rejection);
-                }
-            }
+        self.store(index, scope, object);
+        if let Some(id) = &id {
+            self.bind_uploads(params, id);
         }
-        let object = self.find(index, &id)?.clone();
+        if let Err(rejection) = self.make_later(later) {
+            self.remove(index, &key);
+            return Err(rejection);
+        }
+        let object = self.find(index, scope, &key)?.clone();
         self.present(index, object, expand_paths(params))
     }
 
-    /// A create the hooks asked for, through the collection's own route and hooks.
+    /// A create a hook asked for, through the collection's own route and hooks.
     fn create_from_pairs(
         &mut self,
         path: &str,
         pairs: &[(String, String)],
     ) -> Result<(usize, String), Rejection> {
-        let index = self
-            .collection_index(path)
+        let (index, scope) = self
+            .collection_at(path)
             .ok_or_else(|| internal(format!("no resource at {path}")))?;
         let decode = self.collections[index]
-            .create
+            .served
+            .iter()
+            .find(|served| matches!(served.behaviour, Behaviour::Create))
+            .map(|served| served.decode)
             .ok_or_else(|| internal(format!("{path} cannot be created")))?;
         let params = decode(pairs)?;
-        let answer = self.create(index, &params)?;
-        let id = answer
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        Ok((index, id))
+        self.check_parents(index, &scope)?;
+        let answer = self.create(index, &scope, &params)?;
+        let id = answer.get("id").and_then(Value::as_str);
+        Ok((index, self.collections[index].key(&scope, id)))
+    }
+
+    /// An insert a hook asked for.
+    fn insert_at(&mut self, path: &str, fields: Object) -> Result<(usize, String), Rejection> {
+        let (index, scope) = self
+            .collection_at(path)
+            .ok_or_else(|| internal(format!("no resource at {path}")))?;
+        let object = self.insert_in(index, &scope, fields)?;
+        let id = object.get("id").and_then(Value::as_str);
+        Ok((index, self.collections[index].key(&scope, id)))
     }
 
     /// Uploads a request's params refer to now belong to the object created from it.
@@ -659,43 +883,85 @@ impl Engine {
         }
     }
 
-    fn remove(&mut self, index: usize, id: &str) {
+    fn remove(&mut self, index: usize, key: &str) {
         let collection = &mut self.collections[index];
-        if let Some((key, _)) = collection.by_id.remove(id) {
-            collection.order.remove(&key);
+        if let Some(stored) = collection.by_id.remove(key) {
+            collection.order.remove(&stored.order);
         }
     }
 
-    fn update(&mut self, index: usize, id: &str, params: &Object) -> Result<Value, Rejection> {
-        let mut before = self.find(index, id)?.clone();
+    fn update(
+        &mut self,
+        index: usize,
+        scope: &[String],
+        key: &str,
+        params: &Object,
+    ) -> Result<Value, Rejection> {
+        let mut before = self.find(index, scope, key)?.clone();
         let collection = &self.collections[index];
         self.with_context(|context| (collection.on_show)(&mut before, context));
         let mut object = before.clone();
         apply(&mut object, params, collection.fields)?;
-        self.with_context(|context| {
+        let (hooked, later) = self.with_context(|context| {
             (collection.on_update)(&before, &mut object, params, context)?;
             (collection.on_show)(&mut object, context);
             Ok::<_, Rejection>(())
-        })
-        .0?;
-        self.save(index, object, params)
-    }
-
-    /// Checks the object still decodes as the declared type (a hook may have broken its shape),
-    /// stores it and answers with it.
-    fn save(&mut self, index: usize, object: Object, params: &Object) -> Result<Value, Rejection> {
-        (self.collections[index].check)(&object).map_err(internal)?;
-        self.store(index, object.clone());
+        });
+        hooked?;
+        (collection.check)(&object).map_err(internal)?;
+        let stored = self.find(index, scope, key)?.clone();
+        self.store(index, scope, object);
+        if let Err(rejection) = self.make_later(later) {
+            self.store(index, scope, stored);
+            return Err(rejection);
+        }
+        let object = self.find(index, scope, key)?.clone();
         self.present(index, object, expand_paths(params))
     }
 
-    fn delete(&mut self, index: usize, id: &str) -> Result<Value, Rejection> {
-        self.find(index, id)?;
-        self.remove(index, id);
-        Ok(json!({"id": id, "object": self.collections[index].object, "deleted": true}))
+    /// Deletes the object at `key` and every object nested under it; answers the deleted form
+    /// (and keeps it for retrieves, where the resource answers it).
+    fn delete(&mut self, index: usize, scope: &[String], key: &str) -> Result<Value, Rejection> {
+        let object = self.find(index, scope, key)?;
+        let id = object.get("id").cloned().unwrap_or(Value::Null);
+        self.remove(index, key);
+        self.remove_children(index, scope, key);
+        let collection = &mut self.collections[index];
+        if collection.answers_deleted {
+            collection.deleted.insert(key.to_owned(), scope.to_vec());
+        }
+        Ok(json!({"id": id, "object": collection.object, "deleted": true}))
     }
 
-    fn list(&mut self, index: usize, params: &Object) -> Result<Value, Rejection> {
+    /// Removes the objects nested under the object `id` of collection `index`.
+    fn remove_children(&mut self, index: usize, scope: &[String], id: &str) {
+        let path = self.collections[index].path;
+        let mut owner = scope.to_vec();
+        owner.push(id.to_owned());
+        for child in &mut self.collections {
+            let depth = child.parents.iter().position(|parent| parent.path == path);
+            let Some(depth) = depth else { continue };
+            let gone: Vec<(String, OrderKey)> = child
+                .by_id
+                .iter()
+                .filter(|(_, stored)| stored.scope.get(..=depth) == Some(&owner[..]))
+                .map(|(key, stored)| (key.clone(), stored.order))
+                .collect();
+            for (key, order) in gone {
+                child.by_id.remove(&key);
+                child.order.remove(&order);
+            }
+        }
+    }
+
+    /// A page of the collection's objects in `scope`, answered as the list at `url`.
+    fn list(
+        &self,
+        index: usize,
+        scope: &[String],
+        url: &str,
+        params: &Object,
+    ) -> Result<Value, Rejection> {
         let limit = page_limit(params)?;
         let cursor = |name: &str| params.get(name).and_then(Value::as_str).map(str::to_owned);
         let (after, before) = (cursor("starting_after"), cursor("ending_before"));
@@ -733,7 +999,8 @@ impl Engine {
             collection
                 .by_id
                 .get(id)
-                .map(|(key, _)| *key)
+                .filter(|stored| stored.scope == scope)
+                .map(|stored| stored.order)
                 .ok_or_else(|| Rejection::no_such(collection.object, id, name).status(400))
         };
         let matches = |object: &Object| {
@@ -750,7 +1017,12 @@ impl Engine {
         let mut collect = |keys: &mut dyn Iterator<Item = &String>| {
             self.with_context(|context| {
                 for id in keys {
-                    let Some(object) = collection.get(id) else {
+                    let Some(object) = collection
+                        .by_id
+                        .get(id)
+                        .filter(|stored| stored.scope == scope)
+                        .map(|stored| &stored.object)
+                    else {
                         continue;
                     };
                     let mut shown = object.clone();
@@ -805,12 +1077,12 @@ impl Engine {
             .into_iter()
             .map(|object| self.expand(index, object, &paths).map(Value::Object))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(json!({"object": "list", "url": collection.path, "has_more": has_more, "data": data}))
+        Ok(json!({"object": "list", "url": url, "has_more": has_more, "data": data}))
     }
 
     /// A search: the objects `query` matches, newest first, `limit` a page, from the offset
     /// the `page` token carries.
-    fn search(&self, index: usize, params: &Object) -> Result<Value, Rejection> {
+    fn search(&self, index: usize, url: &str, params: &Object) -> Result<Value, Rejection> {
         let query = params
             .get("query")
             .and_then(Value::as_str)
@@ -847,7 +1119,7 @@ impl Engine {
         let data: Vec<Value> = matched.into_iter().take(limit).map(Value::Object).collect();
         Ok(json!({
             "object": "search_result",
-            "url": format!("{}/search", collection.path),
+            "url": url,
             "has_more": has_more,
             "next_page": next_page,
             "data": data,

@@ -81,13 +81,14 @@ impl Emulator {
     }
 
     /// Stores an object of `R` built from `fields` plus a fresh id, `object`, `created` and
-    /// `livemode`, without params or hooks: for objects the API cannot create (yet).
+    /// `livemode`, without params or hooks: for objects the API cannot create (yet). A nested
+    /// object's parents are its fields named like its path's placeholders (`customer`).
     ///
     /// # Errors
     ///
     /// A [`Rejection`] when `R` is not registered or `fields` do not decode as an `R`.
     pub fn insert<R: Emulate>(&self, fields: Object) -> Result<R, Rejection> {
-        let object = self.engine().insert(R::PATH, fields)?;
+        let object = self.engine().insert(R::DECLARATION.path, fields)?;
         serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
             Rejection::invalid_request(format!("the inserted object does not decode: {e}"))
                 .status(500)
