@@ -53,6 +53,10 @@ pub struct Customer {
 pub struct CreateCustomer {
     /// A starting balance, in the smallest currency unit.
     pub balance: Option<i64>,
+    /// The id of a coupon to apply: the customer gets a [`Discount`](crate::Discount). Stripe
+    /// refuses it from API version `2025-03-31.basil` on (this crate's default version
+    /// included): send an older `Stripe-Version` to use it.
+    pub coupon: Option<String>,
     /// An arbitrary description.
     pub description: Option<String>,
     /// The email address.
@@ -73,6 +77,10 @@ pub struct CreateCustomer {
 pub struct UpdateCustomer {
     /// A new balance, in the smallest currency unit.
     pub balance: Option<i64>,
+    /// The id of a coupon to apply: the customer gets a [`Discount`](crate::Discount). Stripe
+    /// refuses it from API version `2025-03-31.basil` on (this crate's default version
+    /// included): send an older `Stripe-Version` to use it.
+    pub coupon: Option<String>,
     /// An arbitrary description.
     pub description: Option<String>,
     /// The email address.

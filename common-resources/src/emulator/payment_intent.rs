@@ -1,5 +1,4 @@
-//! The resources' behaviour in [`resource_emulator`] (feature `emulator`), as its hooks. For now
-//! the payment intent, whose actions move it through Stripe's states:
+//! Payment intents, whose actions move them through Stripe's states:
 //!
 //! - created `requires_payment_method`, or `requires_confirmation` with a `payment_method`;
 //!   `confirm=true` confirms it at once;
@@ -10,22 +9,19 @@
 //! - `capture` (of `amount_to_capture`, at most what is capturable) takes `requires_capture` to
 //!   `succeeded`; `cancel` (with a `cancellation_reason`) any state but `succeeded` and
 //!   `canceled` to `canceled`;
-//! - an action in another state is Stripe's 400 `payment_intent_unexpected_state`.
+//! - an action in another state is Stripe's 400 `payment_intent_unexpected_state`;
+//! - the money received is a `charge` balance transaction, in the balance.
 
 use resource_emulator::{Context, Emulate, Emulator, Object, Rejection, Routes};
 use serde_json::{Value, json};
 
 use crate::{CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent, PaymentIntent};
 
-/// Serves the resources of this crate that have emulator behaviour.
-pub fn register(emulator: &Emulator) {
+use super::{CARD_DECLINED, balance};
+
+pub(super) fn register(emulator: &Emulator) {
     emulator.register::<PaymentIntent>();
 }
-
-/// Stripe's test payment method that always succeeds.
-pub const CARD_VISA: &str = "pm_card_visa";
-/// Stripe's test payment method that is always declined.
-pub const CARD_DECLINED: &str = "pm_card_chargeDeclined";
 
 impl Emulate for PaymentIntent {
     fn routes(routes: &mut Routes<Self>) {
@@ -148,15 +144,14 @@ fn confirm(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
                 intent.insert("amount_capturable".into(), amount);
                 intent.insert("status".into(), "requires_capture".into());
             } else {
-                intent.insert("amount_received".into(), amount);
-                intent.insert("status".into(), "succeeded".into());
+                received(intent, amount.as_i64().unwrap_or_default(), context);
             }
             Ok(())
         }
     }
 }
 
-fn capture(intent: &mut Object, params: &Object, _: &Context<'_>) -> Result<(), Rejection> {
+fn capture(intent: &mut Object, params: &Object, context: &Context<'_>) -> Result<(), Rejection> {
     if status(intent) != "requires_capture" {
         return Err(unexpected_state(intent, "capture"));
     }
@@ -174,10 +169,25 @@ fn capture(intent: &mut Object, params: &Object, _: &Context<'_>) -> Result<(), 
         ))
         .param("amount_to_capture"));
     }
-    intent.insert("amount_received".into(), amount.into());
     intent.insert("amount_capturable".into(), 0.into());
-    intent.insert("status".into(), "succeeded".into());
+    received(intent, amount, context);
     Ok(())
+}
+
+/// The intent succeeded with `amount` received through its latest charge, which moves the
+/// balance.
+fn received(intent: &mut Object, amount: i64, context: &Context<'_>) {
+    intent.insert("amount_received".into(), amount.into());
+    intent.insert("status".into(), "succeeded".into());
+    let currency = intent
+        .get("currency")
+        .and_then(Value::as_str)
+        .unwrap_or("usd");
+    let charge = intent
+        .get("latest_charge")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    balance::moved(context, "charge", amount, currency, charge);
 }
 
 fn cancel(intent: &mut Object, params: &Object, _: &Context<'_>) -> Result<(), Rejection> {
