@@ -251,7 +251,11 @@ impl Engine {
             order: BTreeMap::new(),
             deleted: HashMap::new(),
         };
-        match self.collections.iter_mut().find(|c| c.path == declaration.path) {
+        match self
+            .collections
+            .iter_mut()
+            .find(|c| c.path == declaration.path)
+        {
             Some(existing) => {
                 let kept = (
                     std::mem::take(&mut existing.by_id),
@@ -615,7 +619,10 @@ impl Engine {
         let refusal = context.refusal.into_inner();
         let later = context.later.into_inner();
         (self.collections[index].check)(&object).map_err(internal)?;
-        let before = self.collections[index].by_id.get(key).map(|s| s.object.clone());
+        let before = self.collections[index]
+            .by_id
+            .get(key)
+            .map(|s| s.object.clone());
         self.store(index, scope, object);
         if let Err(rejection) = self.make_later(later) {
             match before {
@@ -674,14 +681,20 @@ impl Engine {
             .get(key)
             .filter(|stored| stored.scope == scope)
             .map(|stored| &stored.object)
-            .ok_or_else(|| match (collection.singleton, collection.parents.last(), scope.last()) {
-                (true, Some(parent), Some(parent_id)) => Rejection::invalid_request(format!(
-                    "The {} '{parent_id}' has no {}.",
-                    parent.name, collection.object
-                ))
-                .code("resource_missing")
-                .status(404),
-                _ => Rejection::no_such(collection.object, key, "id"),
+            .ok_or_else(|| {
+                match (
+                    collection.singleton,
+                    collection.parents.last(),
+                    scope.last(),
+                ) {
+                    (true, Some(parent), Some(parent_id)) => Rejection::invalid_request(format!(
+                        "The {} '{parent_id}' has no {}.",
+                        parent.name, collection.object
+                    ))
+                    .code("resource_missing")
+                    .status(404),
+                    _ => Rejection::no_such(collection.object, key, "id"),
+                }
             })
     }
 
@@ -1462,6 +1475,37 @@ mod tests {
         let many: Object = (0..51).map(|i| (format!("k{i}"), json!("v"))).collect();
         let error = merge_metadata(&mut object, &Value::Object(many)).unwrap_err();
         assert_eq!(error.param.as_deref(), Some("metadata"));
+    }
+
+    #[test]
+    fn templates_fill_from_paths_and_name_their_parents() {
+        let template = "/v1/customers/{customer}/balance_transactions/{id}";
+        assert_eq!(
+            fill_from(
+                template,
+                "/v1/customers/cus_1/balance_transactions/cbtxn%2F2"
+            ),
+            Some(vec![
+                ("customer".to_owned(), "cus_1".to_owned()),
+                ("id".to_owned(), "cbtxn/2".to_owned()),
+            ])
+        );
+        assert_eq!(
+            fill_from(template, "/v1/customers/cus_1/balance_transactions"),
+            None
+        );
+        assert_eq!(
+            fill_from(template, "/v1/customers//balance_transactions/x"),
+            None
+        );
+        assert_eq!(fill_from("/v1/balance", "/v1/balance"), Some(vec![]));
+        let parents = parents_of("/v1/a/{a}/b/{b}/c");
+        let parents: Vec<_> = parents
+            .iter()
+            .map(|p| (p.name.as_str(), p.path.as_str()))
+            .collect();
+        assert_eq!(parents, [("a", "/v1/a"), ("b", "/v1/a/{a}/b")]);
+        assert!(parents_of("/v1/customers").is_empty());
     }
 
     #[test]
