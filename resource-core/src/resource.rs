@@ -1,7 +1,7 @@
 //! The traits a `#[derive(StripeResource)]` implements, with the behaviour of every operation.
 
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::client::{Client, Method};
 use crate::error::Error;

@@ -272,9 +272,8 @@ impl<R: Emulate> Routes<R> {
         <R as Declares<kind::Retrieve>>::Params: DeserializeOwned + Serialize,
         <R as Declares<kind::Retrieve>>::Answer: DeserializeOwned + Serialize,
     {
-        self.answers_deleted = holds_deleted_form::<<R as Declares<kind::Retrieve>>::Answer>(
-            &R::DECLARATION,
-        );
+        self.answers_deleted =
+            holds_deleted_form::<<R as Declares<kind::Retrieve>>::Answer>(&R::DECLARATION);
         self.serve::<kind::Retrieve>(Behaviour::Retrieve)
     }
 
@@ -340,9 +339,8 @@ impl<R: Emulate> Routes<R> {
         hook: ActionHook,
     ) -> &mut Self {
         let declaration = R::DECLARATION;
-        let on_one = |operation: &&Operation| {
-            operation.path.contains("{id}") || declaration.singleton
-        };
+        let on_one =
+            |operation: &&Operation| operation.path.contains("{id}") || declaration.singleton;
         self.declared_action::<P>(name, Behaviour::Action(hook), on_one)
     }
 
