@@ -5,6 +5,9 @@
 //! expires anything. This one keeps objects, so an application can run and be tested offline
 //! against something that behaves like Stripe:
 //!
+//! - every declared operation routed by its path template: top-level and nested collections
+//!   (scoped to their parent, which must exist), singletons, actions through hooks, search,
+//!   lists at other paths, deleted forms where the declared answer holds one;
 //! - ids with the declared prefix; `object`, and `created` and `livemode: false` where declared;
 //! - list semantics: newest first, `limit` (1 to 100, default 10), `starting_after` and
 //!   `ending_before`, `has_more`, `url`, `created` as an integer or range, equality filters;
