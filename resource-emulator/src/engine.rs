@@ -840,6 +840,9 @@ impl Engine {
         });
         hooked?;
         (collection.check)(&object).map_err(internal)?;
+        // A hook may have given the object its id (a card among bank accounts is `card_...`).
+        let id = object.get("id").and_then(Value::as_str).map(str::to_owned);
+        let key = collection.key(scope, id.as_deref());
         self.store(index, scope, object);
         if let Some(id) = &id {
             self.bind_uploads(params, id);
