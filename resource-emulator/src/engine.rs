@@ -939,14 +939,16 @@ impl Engine {
     /// (and keeps it for retrieves, where the resource answers it).
     fn delete(&mut self, index: usize, scope: &[String], key: &str) -> Result<Value, Rejection> {
         let object = self.find(index, scope, key)?;
-        let id = object.get("id").cloned().unwrap_or(Value::Null);
+        // The object's own `object`: a card among bank accounts is deleted as a `card`.
+        let deleted =
+            json!({"id": object.get("id"), "object": object.get("object"), "deleted": true});
         self.remove(index, key);
         self.remove_children(index, scope, key);
         let collection = &mut self.collections[index];
         if collection.answers_deleted {
             collection.deleted.insert(key.to_owned(), scope.to_vec());
         }
-        Ok(json!({"id": id, "object": collection.object, "deleted": true}))
+        Ok(deleted)
     }
 
     /// Removes the objects nested under the object `id` of collection `index`.
