@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 
 use crate::{Coupon, Customer, CustomerBalanceTransaction, Discount, TaxId};
 
+use super::fields::{integer, object, text};
+
 pub(super) fn register(emulator: &Emulator) {
     emulator
         .register::<Customer>()
@@ -86,7 +88,7 @@ fn record_balance(
     );
     let fields = json!({"amount": amount, "currency": currency, "type": type_,
                         "ending_balance": ending_balance});
-    context.insert_later(&path, as_object(fields));
+    context.insert_later(&path, object(fields));
 }
 
 /// A `coupon` parameter gives the customer a discount (replacing any it had).
@@ -109,7 +111,7 @@ fn discount_from(
         "start": context.now(),
         "end": null,
     });
-    context.insert_later(&format!("/v1/customers/{id}/discount"), as_object(discount));
+    context.insert_later(&format!("/v1/customers/{id}/discount"), object(discount));
     Ok(())
 }
 
@@ -189,26 +191,5 @@ impl Emulate for TaxId {
         };
         tax_id.insert("country".into(), country.into());
         Ok(())
-    }
-}
-
-fn text<'a>(object: &'a Object, field: &str) -> &'a str {
-    object
-        .get(field)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-}
-
-fn integer(object: &Object, field: &str) -> i64 {
-    object
-        .get(field)
-        .and_then(Value::as_i64)
-        .unwrap_or_default()
-}
-
-fn as_object(value: Value) -> Object {
-    match value {
-        Value::Object(object) => object,
-        _ => Object::new(),
     }
 }

@@ -1,0 +1,217 @@
+//! Subscriptions, whose status follows Stripe's in test mode:
+//!
+//! - created for an existing `customer` (otherwise Stripe's 400 `resource_missing` about
+//!   `customer`), with at least one of `items`, each an existing, active, recurring price
+//!   (otherwise Stripe's 400 about `items[0][price]`);
+//! - with `trial_period_days`, `trialing` from now (`trial_start`) to the trial's end
+//!   (`trial_end`); otherwise its first payment is taken from `default_payment_method`: `active`
+//!   when it succeeds (any payment method but `pm_card_chargeDeclined`), `incomplete` when it is
+//!   declined or there is none (Stripe's default `payment_behavior`, `allow_incomplete`); an
+//!   `incomplete` subscription is `incomplete_expired` 23 hours after it was created;
+//! - when the trial ends (on the emulator's clock), what its `trial_settings` say for a
+//!   subscription with no payment method: `pause` makes it `paused`, `cancel` `canceled`, and
+//!   the default (`create_invoice`) `past_due`, an invoice left unpaid; with a payment method it
+//!   is `active` (`past_due` when that payment method is declined);
+//! - `cancel` (Stripe's `DELETE`) makes it `canceled`, `canceled_at` and `ended_at` now
+//!   (`invoice_now` and `prorate` change nothing: there are no invoices); a subscription already
+//!   canceled is Stripe's 404 `No such subscription`, as Stripe answers it;
+//! - `resume` takes a `paused` subscription back to `active`, any other is a 400;
+//! - a canceled subscription can only update its metadata, as on Stripe.
+//!
+//! The subscription keeps its `trial_settings` as Stripe shows them.
+
+use resource_emulator::{Context, Emulate, Emulator, Object, Rejection, Routes};
+use serde_json::{Value, json};
+
+use crate::{CancelSubscription, ResumeSubscription, Subscription};
+
+use super::fields::{integer, text};
+
+use super::CARD_DECLINED;
+
+pub(super) fn register(emulator: &Emulator) {
+    emulator.register::<Subscription>();
+}
+
+const DAY: i64 = 24 * 60 * 60;
+
+impl Emulate for Subscription {
+    fn routes(routes: &mut Routes<Self>) {
+        routes
+            .create()
+            .retrieve()
+            .update()
+            .list()
+            .search()
+            .action::<CancelSubscription>("cancel", cancel)
+            .action::<ResumeSubscription>("resume", resume);
+    }
+
+    fn on_create(
+        subscription: &mut Object,
+        params: &Object,
+        context: &Context<'_>,
+    ) -> Result<(), Rejection> {
+        let customer = text(subscription, "customer");
+        if context.find("/v1/customers", customer).is_none() {
+            return Err(Rejection::no_such("customer", customer, "customer").status(400));
+        }
+        check_items(params, context)?;
+        let settings = match params.get("trial_settings") {
+            Some(settings) if !settings.is_null() => settings.clone(),
+            _ => json!({"end_behavior": {"missing_payment_method": "create_invoice"}}),
+        };
+        subscription.insert("trial_settings".into(), settings);
+        if !matches!(
+            end_behavior(subscription),
+            Some("cancel" | "pause" | "create_invoice")
+        ) {
+            return Err(Rejection::invalid_request(
+                "Invalid trial_settings[end_behavior][missing_payment_method]: must be one of \
+                 cancel, create_invoice, or pause",
+            )
+            .param("trial_settings[end_behavior][missing_payment_method]"));
+        }
+        subscription.insert("cancel_at_period_end".into(), false.into());
+        let trial_days = params
+            .get("trial_period_days")
+            .and_then(Value::as_i64)
+            .unwrap_or_default();
+        let status = if trial_days > 0 {
+            subscription.insert("trial_start".into(), context.now().into());
+            let end = context.now() + trial_days * DAY;
+            subscription.insert("trial_end".into(), end.into());
+            "trialing"
+        } else if paid(subscription) {
+            "active"
+        } else {
+            "incomplete"
+        };
+        subscription.insert("status".into(), status.into());
+        Ok(())
+    }
+
+    fn on_update(
+        before: &Object,
+        _: &mut Object,
+        params: &Object,
+        _: &Context<'_>,
+    ) -> Result<(), Rejection> {
+        let changes_more = params.iter().any(|(name, value)| {
+            !value.is_null() && !matches!(name.as_str(), "metadata" | "expand")
+        });
+        if status(before) == "canceled" && changes_more {
+            return Err(Rejection::invalid_request(
+                "A canceled subscription can only update its cancellation_details and metadata.",
+            ));
+        }
+        Ok(())
+    }
+
+    fn on_show(subscription: &mut Object, context: &Context<'_>) {
+        let now = context.now();
+        let trial_end = subscription.get("trial_end").and_then(Value::as_i64);
+        match status(subscription) {
+            "trialing" if trial_end.is_some_and(|end| end <= now) => {
+                let status = if has_payment_method(subscription) {
+                    if paid(subscription) {
+                        "active"
+                    } else {
+                        "past_due"
+                    }
+                } else {
+                    match end_behavior(subscription) {
+                        Some("pause") => "paused",
+                        Some("cancel") => {
+                            subscription.insert("canceled_at".into(), trial_end.into());
+                            subscription.insert("ended_at".into(), trial_end.into());
+                            "canceled"
+                        }
+                        _ => "past_due",
+                    }
+                };
+                subscription.insert("status".into(), status.into());
+            }
+            "incomplete" if now >= integer(subscription, "created") + 23 * 60 * 60 => {
+                subscription.insert("status".into(), "incomplete_expired".into());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `items` is not empty, and each is an existing, active, recurring price.
+fn check_items(params: &Object, context: &Context<'_>) -> Result<(), Rejection> {
+    let items = params.get("items").and_then(Value::as_array);
+    let Some(items) = items.filter(|items| !items.is_empty()) else {
+        return Err(Rejection::parameter_missing("items"));
+    };
+    for (i, item) in items.iter().enumerate() {
+        let param = format!("items[{i}][price]");
+        let Some(id) = item.get("price").and_then(Value::as_str) else {
+            return Err(Rejection::parameter_missing(&param));
+        };
+        let Some(price) = context.find("/v1/prices", id) else {
+            return Err(Rejection::no_such("price", id, &param).status(400));
+        };
+        if price.get("active") == Some(&Value::Bool(false)) {
+            return Err(Rejection::invalid_request(
+                "The price specified is inactive. This field only accepts active prices.",
+            )
+            .param(param));
+        }
+        if price.get("recurring").is_none_or(Value::is_null) {
+            return Err(Rejection::invalid_request(
+                "The price specified is set to `type=one_time` but this field only accepts \
+                 prices with `type=recurring`.",
+            )
+            .param(param));
+        }
+    }
+    Ok(())
+}
+
+/// What its `trial_settings` say to do when the trial ends without a payment method.
+fn end_behavior(subscription: &Object) -> Option<&str> {
+    subscription
+        .get("trial_settings")
+        .and_then(|settings| settings.pointer("/end_behavior/missing_payment_method"))
+        .and_then(Value::as_str)
+}
+
+fn has_payment_method(subscription: &Object) -> bool {
+    !text(subscription, "default_payment_method").is_empty()
+}
+
+/// Whether its payment method pays: any but the declined test card.
+fn paid(subscription: &Object) -> bool {
+    has_payment_method(subscription)
+        && text(subscription, "default_payment_method") != CARD_DECLINED
+}
+
+fn cancel(subscription: &mut Object, _: &Object, context: &Context<'_>) -> Result<(), Rejection> {
+    if status(subscription) == "canceled" {
+        // Stripe answers a canceled subscription's cancel as if it were gone.
+        let id = text(subscription, "id");
+        return Err(Rejection::no_such("subscription", id, "id"));
+    }
+    subscription.insert("status".into(), "canceled".into());
+    subscription.insert("canceled_at".into(), context.now().into());
+    subscription.insert("ended_at".into(), context.now().into());
+    Ok(())
+}
+
+fn resume(subscription: &mut Object, _: &Object, _: &Context<'_>) -> Result<(), Rejection> {
+    if status(subscription) != "paused" {
+        return Err(Rejection::invalid_request(format!(
+            "Only a paused subscription can be resumed; this one has a status of {}.",
+            status(subscription)
+        )));
+    }
+    subscription.insert("status".into(), "active".into());
+    Ok(())
+}
+
+fn status(subscription: &Object) -> &str {
+    text(subscription, "status")
+}
