@@ -89,8 +89,9 @@ pub use external_account::{
     UpdateExternalAccount,
 };
 pub use payment_intent::{
-    CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent, CreatePaymentIntent,
-    ListPaymentIntents, PaymentError, PaymentIntent, PaymentIntentId, UpdatePaymentIntent,
+    AutomaticPaymentMethods, CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent,
+    CreatePaymentIntent, ListPaymentIntents, PaymentError, PaymentIntent, PaymentIntentId,
+    UpdatePaymentIntent,
 };
 pub use price::{
     CreatePrice, ListPrices, Price, PriceId, PriceProductDataParams, PriceRecurring,

@@ -107,12 +107,28 @@ pub struct CreatePaymentIntent {
     /// The payment method to use, such as `pm_card_visa` in test mode.
     #[serde(default)]
     pub payment_method: Option<String>,
+    /// The payment method types it may be paid with, such as `card`.
+    #[serde(default)]
+    pub payment_method_types: Vec<String>,
+    /// Let Stripe offer the payment methods enabled in the Dashboard.
+    #[serde(default)]
+    pub automatic_payment_methods: Option<AutomaticPaymentMethods>,
     /// Where to send the customer back after a redirect (with `confirm`).
     #[serde(default)]
     pub return_url: Option<String>,
     /// Fields of the answer to expand.
     #[serde(default)]
     pub expand: Vec<String>,
+}
+
+/// `automatic_payment_methods` of a payment intent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AutomaticPaymentMethods {
+    /// Whether Stripe offers the payment methods enabled in the Dashboard.
+    pub enabled: bool,
+    /// `always` or `never`: whether redirect-based payment methods may be offered.
+    pub allow_redirects: Option<String>,
 }
 
 impl CreatePaymentIntent {
@@ -128,6 +144,8 @@ impl CreatePaymentIntent {
             description: None,
             metadata: MetadataParam::new(),
             payment_method: None,
+            payment_method_types: Vec::new(),
+            automatic_payment_methods: None,
             return_url: None,
             expand: Vec::new(),
         }

@@ -101,6 +101,16 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
         Ok(())
     }
 
+    /// Whether the object may be deleted (Stripe refuses to delete a product that has prices).
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] to answer with; nothing is deleted.
+    fn on_delete(object: &Object, context: &Context<'_>) -> Result<(), Rejection> {
+        let _ = (object, context);
+        Ok(())
+    }
+
     /// Refreshes computed fields before the object is shown (for example `expired` against the
     /// emulator's clock).
     fn on_show(object: &mut Object, context: &Context<'_>) {

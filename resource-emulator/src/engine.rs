@@ -93,6 +93,7 @@ struct Collection {
     on_create: fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_show: fn(&mut Object, &Context<'_>),
+    on_delete: fn(&Object, &Context<'_>) -> Result<(), Rejection>,
     serve: fn(&str, &Context<'_>) -> Option<Result<String, Rejection>>,
     /// Decodes the object as the declared type: catches a hook that broke the shape.
     check: fn(&Object) -> Result<(), String>,
@@ -241,6 +242,7 @@ impl Engine {
             on_create: R::on_create,
             on_update: R::on_update,
             on_show: R::on_show,
+            on_delete: R::on_delete,
             serve: R::serve,
             check: |object| {
                 serde_json::from_value::<R>(Value::Object(object.clone()))
@@ -939,6 +941,9 @@ impl Engine {
     /// (and keeps it for retrieves, where the resource answers it).
     fn delete(&mut self, index: usize, scope: &[String], key: &str) -> Result<Value, Rejection> {
         let object = self.find(index, scope, key)?;
+        let collection = &self.collections[index];
+        self.with_context(|context| (collection.on_delete)(object, context))
+            .0?;
         // The object's own `object`: a card among bank accounts is deleted as a `card`.
         let deleted =
             json!({"id": object.get("id"), "object": object.get("object"), "deleted": true});

@@ -70,7 +70,9 @@ impl Rejection {
 
     /// 400 for a parameter the operation does not take.
     pub fn unknown_parameter(param: &str) -> Self {
-        Rejection::invalid_request(format!("Received unknown parameter: {param}")).param(param)
+        Rejection::invalid_request(format!("Received unknown parameter: {param}"))
+            .code("parameter_unknown")
+            .param(param)
     }
 
     /// 400 `idempotency_error`.

@@ -227,7 +227,11 @@ fn close_twice(client: &Client, ticket: &Ticket) {
         &[ticket.id.as_str()],
         &std::collections::BTreeMap::from([("colour", "red")]),
     );
-    assert_eq!(unknown.unwrap_err().param(), Some("colour"));
+    let unknown = unknown.unwrap_err();
+    assert_eq!(
+        (unknown.param(), unknown.code()),
+        (Some("colour"), Some("parameter_unknown"))
+    );
 }
 
 #[test]

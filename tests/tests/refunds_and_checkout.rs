@@ -228,6 +228,9 @@ fn catalog(client: &Client) {
         .map(|product| product.id)
         .collect();
     assert_eq!(ids, [club.id.clone(), shirt.id.clone()]);
+    // A product with prices stays; one without is deleted.
+    let error = Product::delete(client, &shirt.id).unwrap_err();
+    assert_eq!((error.status(), error.param()), (Some(400), None));
     let deleted = Product::delete(client, &hidden.id).unwrap();
     assert!(deleted.deleted);
     let error = Product::retrieve(client, &hidden.id).unwrap_err();
@@ -574,7 +577,7 @@ fn checkout(emulator: &Emulator, client: &Client) {
         inline("usd", 350, "Sticker"),
     ];
     let paying = CheckoutSession::create(client, &session("payment", lines)).unwrap();
-    assert!(paying.id.as_str().starts_with("cs_"));
+    assert!(paying.id.as_str().starts_with("cs_test_"));
     assert_eq!(
         (
             paying.amount_subtotal,

@@ -2,8 +2,8 @@
 //!
 //! - a product is `active` unless created with `active=false`; `updated` is when it last
 //!   changed (its creation, then each update); a `default_price` must be an existing price
-//!   (`""` unsets it); deleting a product leaves its prices (Stripe refuses to delete a
-//!   product with prices: the engine has no hook for deletes);
+//!   (`""` unsets it); a product with prices cannot be deleted (archive it with
+//!   `active=false`), as on Stripe;
 //! - a price is for `product` (an existing one: otherwise Stripe's 400 `resource_missing`) or
 //!   for a new product made from `product_data[name]`, never both; it needs a `unit_amount`;
 //! - a price is `recurring` when given `recurring` (every `interval_count`, default 1,
@@ -35,6 +35,20 @@ impl Emulate for Product {
             product.insert("active".into(), true.into());
         }
         product.insert("updated".into(), context.now().into());
+        Ok(())
+    }
+
+    fn on_delete(product: &Object, context: &Context<'_>) -> Result<(), Rejection> {
+        let id = product.get("id");
+        if context
+            .objects("/v1/prices")
+            .iter()
+            .any(|price| price.get("product") == id)
+        {
+            return Err(Rejection::invalid_request(
+                "This product cannot be deleted because it has one or more user-created prices.",
+            ));
+        }
         Ok(())
     }
 

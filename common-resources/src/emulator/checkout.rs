@@ -73,7 +73,9 @@ impl Emulate for CheckoutSession {
             .collect::<Result<Vec<_>, _>>()?;
         fits(mode, &items)?;
 
-        let id = text(session, "id").to_owned();
+        // Test-mode sessions are `cs_test_...`, as on Stripe.
+        let id = text(session, "id").replacen("cs_", "cs_test_", 1);
+        session.insert("id".into(), id.clone().into());
         if mode != "setup" {
             let total: i64 = items.iter().map(|item| integer(item, "amount_total")).sum();
             let currency = items.first().map(|item| text(item, "currency"));
