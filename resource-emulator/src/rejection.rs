@@ -1,6 +1,6 @@
 //! Stripe-shaped error answers.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// An error the emulator answers with: an HTTP status and Stripe's `error` object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,9 @@ pub struct Rejection {
     pub param: Option<String>,
     /// The human-readable message.
     pub message: String,
+    /// More fields of the error object, such as a card error's `decline_code`, `charge` and
+    /// `payment_intent`.
+    pub fields: Map<String, Value>,
 }
 
 impl Rejection {
@@ -26,7 +29,15 @@ impl Rejection {
             code: None,
             param: None,
             message: message.into(),
+            fields: Map::new(),
         }
+    }
+
+    /// Adds a field to the error object: `.with("decline_code", "generic_decline")`.
+    #[must_use]
+    pub fn with(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.fields.insert(name.to_owned(), value.into());
+        self
     }
 
     /// Names the parameter the error is about.
@@ -97,6 +108,9 @@ impl Rejection {
         }
         if let Some(param) = &self.param {
             error["param"] = json!(param);
+        }
+        if let Value::Object(error) = &mut error {
+            error.extend(self.fields.clone());
         }
         json!({ "error": error })
     }

@@ -75,6 +75,13 @@ fn flow(client: &Client) {
         (error.kind(), error.status(), error.code()),
         (ErrorKind::Card, Some(402), Some("card_declined"))
     );
+    let body = error.body().unwrap();
+    assert_eq!(body.decline_code.as_deref(), Some("generic_decline"));
+    assert_eq!(body.other["payment_intent"]["id"], declined.id.as_str());
+    assert_eq!(
+        body.other["payment_intent"]["status"],
+        "requires_payment_method"
+    );
     // The intent keeps the failure, back to needing a payment method.
     let failed = PaymentIntent::retrieve(client, &declined.id).unwrap();
     assert_eq!(failed.status, "requires_payment_method");

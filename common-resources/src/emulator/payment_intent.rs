@@ -116,14 +116,16 @@ fn confirm(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
         )
         .code("payment_intent_unexpected_state")),
         CARD_DECLINED => {
-            // Stripe keeps the failure on the intent, back to needing a payment method, and
-            // answers the card error.
+            // Stripe keeps the failure (and the failed charge) on the intent, back to needing a
+            // payment method, and answers the card error with the intent.
             let message = "Your card was declined.";
+            let charge = format!("ch_{}", context.token(24));
             intent.insert(
                 "last_payment_error".into(),
                 json!({"type": "card_error", "code": "card_declined",
                        "decline_code": "generic_decline", "message": message}),
             );
+            intent.insert("latest_charge".into(), charge.clone().into());
             intent.insert("payment_method".into(), Value::Null);
             intent.insert("status".into(), "requires_payment_method".into());
             context.refuse_after_storing(Rejection {
@@ -131,6 +133,9 @@ fn confirm(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
                 ..Rejection::invalid_request(message)
                     .code("card_declined")
                     .status(402)
+                    .with("decline_code", "generic_decline")
+                    .with("charge", charge)
+                    .with("payment_intent", intent.clone())
             });
             Ok(())
         }
