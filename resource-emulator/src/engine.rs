@@ -8,6 +8,7 @@ use std::ops::Bound;
 use resource_core::RangeQuery;
 use serde_json::{Value, json};
 
+use crate::auth::authenticate;
 use crate::decode::{field_names, parse_form};
 use crate::emulate::{
     ActionHook, Behaviour, Context, Emulate, Later, Object, Routes, Served, UploadInfo,
@@ -42,7 +43,7 @@ pub struct Incoming<'a> {
 }
 
 impl Incoming<'_> {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -61,7 +62,8 @@ pub struct Outgoing {
     pub body: Vec<u8>,
 }
 
-/// Position in newest-first order: newer `created` first, then later insertion first.
+/// Position in list order: newer `created` first, then later insertion first; objects with
+/// no `created` (a session's line items) in the order they were made.
 type OrderKey = (Reverse<i64>, Reverse<u64>);
 
 /// A placeholder of a nested collection's path, and the collection it names an object of:
@@ -770,8 +772,13 @@ impl Engine {
             .get("created")
             .and_then(Value::as_i64)
             .unwrap_or_default();
-        let order = (Reverse(created), Reverse(self.sequence));
         let collection = &mut self.collections[index];
+        let sequence = if collection.declares("created") {
+            self.sequence
+        } else {
+            u64::MAX - self.sequence
+        };
+        let order = (Reverse(created), Reverse(sequence));
         collection.order.insert(order, key.clone());
         let scope = scope.to_vec();
         collection.by_id.insert(
@@ -1201,42 +1208,6 @@ impl Engine {
     }
 }
 
-/// `Bearer sk_test_...`: only test-mode secret keys are accepted.
-fn authenticate(request: &Incoming<'_>) -> Result<String, Rejection> {
-    let Some(authorization) = request.header("Authorization") else {
-        return Err(Rejection::authentication(
-            "You did not provide an API key. You need to provide your API key in the Authorization header, \
-             using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
-        ));
-    };
-    let key = authorization
-        .strip_prefix("Bearer ")
-        .unwrap_or_default()
-        .trim();
-    if key.starts_with("sk_test_") && key.len() > "sk_test_".len() {
-        Ok(key.to_owned())
-    } else {
-        Err(Rejection::authentication(format!(
-            "Invalid API Key provided: {}",
-            redact(key)
-        )))
-    }
-}
-
-/// `sk_live_****************1234`, as Stripe shows a refused key.
-fn redact(key: &str) -> String {
-    let chars: Vec<char> = key.chars().collect();
-    let shown_prefix = key
-        .match_indices('_')
-        .nth(1)
-        .map_or(0, |(i, _)| i + 1)
-        .min(chars.len());
-    let tail = chars.len().saturating_sub(4).max(shown_prefix);
-    let prefix: String = chars[..shown_prefix].iter().collect();
-    let suffix: String = chars[tail..].iter().collect();
-    format!("{prefix}{}{suffix}", "*".repeat(tail - shown_prefix))
-}
-
 /// Applies decoded params to an object: each param that is a field of the object replaces it
 /// (`""` unsets it), `metadata` merges per Stripe's rules, `expand` and absent params are skipped.
 fn apply(object: &mut Object, params: &Object, fields: &[&str]) -> Result<(), Rejection> {
@@ -1447,13 +1418,6 @@ pub(crate) fn token(len: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn refused_keys_are_shown_redacted() {
-        assert_eq!(redact("sk_live_abcdefgh1234"), "sk_live_********1234");
-        assert_eq!(redact("pk_test_12"), "pk_test_12");
-        assert_eq!(redact("x"), "x");
-    }
 
     #[test]
     fn path_segments_decode() {

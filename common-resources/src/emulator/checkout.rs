@@ -92,8 +92,7 @@ impl Emulate for CheckoutSession {
         session.insert("expires_at".into(), (context.now() + LIFETIME).into());
         let url = format!("{}/c/pay/{id}", context.base_url());
         session.insert("url".into(), url.into());
-        // The engine lists newest first, and these are stored in turn: the last given first.
-        for item in items.into_iter().rev() {
+        for item in items {
             context.insert_later(&format!("/v1/checkout/sessions/{id}/line_items"), item);
         }
         Ok(())
