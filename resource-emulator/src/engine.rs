@@ -62,8 +62,7 @@ pub struct Outgoing {
     pub body: Vec<u8>,
 }
 
-/// Position in list order: newer `created` first, then later insertion first; objects with
-/// no `created` (a session's line items) in the order they were made.
+/// Position in newest-first order: newer `created` first, then later insertion first.
 type OrderKey = (Reverse<i64>, Reverse<u64>);
 
 /// A placeholder of a nested collection's path, and the collection it names an object of:
@@ -772,13 +771,8 @@ impl Engine {
             .get("created")
             .and_then(Value::as_i64)
             .unwrap_or_default();
+        let order = (Reverse(created), Reverse(self.sequence));
         let collection = &mut self.collections[index];
-        let sequence = if collection.declares("created") {
-            self.sequence
-        } else {
-            u64::MAX - self.sequence
-        };
-        let order = (Reverse(created), Reverse(sequence));
         collection.order.insert(order, key.clone());
         let scope = scope.to_vec();
         collection.by_id.insert(

@@ -9,7 +9,7 @@
 //!   (scoped to their parent, which must exist), singletons, actions through hooks, search,
 //!   lists at other paths, deleted forms where the declared answer holds one;
 //! - ids with the declared prefix; `object`, and `created` and `livemode: false` where declared;
-//! - list semantics: newest first (objects with no `created` in the order made), `limit` (1 to 100, default 10), `starting_after` and
+//! - list semantics: newest first, `limit` (1 to 100, default 10), `starting_after` and
 //!   `ending_before`, `has_more`, `url`, `created` as an integer or range, equality filters;
 //! - metadata set, unset (`metadata[k]=`) and cleared (`metadata=`), within Stripe's limits;
 //! - Stripe's errors: unknown parameter, missing required parameter, missing object, bad key;

@@ -92,7 +92,9 @@ impl Emulate for CheckoutSession {
         session.insert("expires_at".into(), (context.now() + LIFETIME).into());
         let url = format!("{}/c/pay/{id}", context.base_url());
         session.insert("url".into(), url.into());
-        for item in items {
+        // The engine lists newest first, and these are stored in turn: the last given first,
+        // so that the list shows them in the order given, as Stripe does.
+        for item in items.into_iter().rev() {
             context.insert_later(&format!("/v1/checkout/sessions/{id}/line_items"), item);
         }
         Ok(())
