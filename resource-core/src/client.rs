@@ -14,6 +14,7 @@ use crate::error::{ApiError, ApiErrorBody, DecodeError, Error, ErrorKind, excerp
 use crate::form;
 use crate::operation::Operation;
 use crate::path;
+use crate::proxy::{self, Proxy, ProxyUrl};
 use crate::random;
 use crate::resource::{Encoding, Host};
 use crate::retry::RetryPolicy;
@@ -78,7 +79,10 @@ impl fmt::Display for Method {
 ///     .api_version("2024-06-20");
 /// # let _ = options;
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Its `Debug` output shows the names of added [`header`](Self::header)s but never their
+/// values, which may be credentials.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct RequestOptions {
     idempotency_key: Option<String>,
     stripe_account: Option<String>,
@@ -139,6 +143,31 @@ impl RequestOptions {
     }
 }
 
+/// Header values are redacted (an `Authorization` header set here would show a key).
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Redacted<'a>(&'a [(String, String)]);
+
+        impl fmt::Debug for Redacted<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_list()
+                    .entries(self.0.iter().map(|(name, _)| (name, REDACTED)))
+                    .finish()
+            }
+        }
+
+        f.debug_struct("RequestOptions")
+            .field("idempotency_key", &self.idempotency_key)
+            .field("stripe_account", &self.stripe_account)
+            .field("api_version", &self.api_version)
+            .field("headers", &Redacted(&self.headers))
+            .finish()
+    }
+}
+
+/// What `Debug` shows in place of a secret.
+const REDACTED: &str = "[redacted]";
+
 type Sleeper = Arc<dyn Fn(Duration) + Send + Sync>;
 
 /// Configures and builds a [`Client`]; see [`Client::builder`].
@@ -154,6 +183,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     transport: Option<Arc<dyn Transport>>,
     sleeper: Option<Sleeper>,
+    proxy: Proxy,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -168,6 +198,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("transport", &self.transport)
+            .field("proxy", &self.proxy)
             .finish_non_exhaustive()
     }
 }
@@ -175,7 +206,9 @@ impl fmt::Debug for ClientBuilder {
 impl ClientBuilder {
     /// Sends requests to `url` (scheme, host and optional port) instead of Stripe's API.
     ///
-    /// Plain `http://` is accepted only for loopback hosts, so a key is never sent in the clear.
+    /// Plain `http://` is accepted only for loopback hosts, so a key is never sent in the clear:
+    /// such a request never goes through the environment's proxy, nor through an explicit
+    /// [`proxy`](Self::proxy) that is not itself on a loopback host.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -224,7 +257,36 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends requests through the proxy at `url` (`http://[user:password@]host[:port]`, or
+    /// `https://` for TLS to the proxy), instead of the one the environment names. Used by the
+    /// built-in transport; see [`Proxy`] for the rules.
+    ///
+    /// `https://` requests go through a `CONNECT` tunnel: the proxy sees the host name, never
+    /// the key. A plain `http://` base URL (a local emulator) sends the key in clear, so it may
+    /// be combined only with a proxy on a loopback host (a local debugging proxy): [`build`]
+    /// refuses any other with [`ErrorKind::InvalidInput`].
+    ///
+    /// [`build`]: Self::build
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Proxy::Url(url.into());
+        self
+    }
+
+    /// Connects directly, through no proxy: the environment's `HTTPS_PROXY`, `ALL_PROXY`, ...
+    /// are ignored. Used by the built-in transport.
+    ///
+    /// By default the built-in transport uses the proxy the environment names when the client
+    /// is built (the first of `ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY`, upper or lower case,
+    /// except for hosts in `NO_PROXY`), for `https://` base URLs only: a plain `http://` base
+    /// URL always connects directly.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = Proxy::Direct;
+        self
+    }
+
     /// Sends requests through `transport` instead of the built-in one.
+    ///
+    /// The settings for the built-in transport (timeouts, proxy) then do not apply.
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
         self
@@ -242,8 +304,9 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`ErrorKind::InvalidInput`] for an empty or malformed key, a malformed base URL, plain
-    /// `http://` to a host that is not loopback, a header value with control characters, or
-    /// (without the `ureq` feature) no transport.
+    /// `http://` to a host that is not loopback, a header value with control characters, a
+    /// malformed proxy URL, a plain `http://` base URL with a proxy that is not on a loopback
+    /// host, or (without the `ureq` feature) no transport.
     pub fn build(self) -> Result<Client, Error> {
         if self.secret_key.is_empty() {
             return Err(Error::invalid_input("the secret key is empty"));
@@ -261,7 +324,12 @@ impl ClientBuilder {
         }
         let transport = match self.transport {
             Some(transport) => transport,
-            None => default_transport(self.timeout, self.connect_timeout)?,
+            None => {
+                if let Proxy::Url(url) = &self.proxy {
+                    check_proxy(url, [&base_url, &files_base_url])?;
+                }
+                default_transport(self.timeout, self.connect_timeout, &self.proxy)?
+            }
         };
         let client_user_agent = serde_json::json!({
             "bindings_version": env!("CARGO_PKG_VERSION"),
@@ -290,22 +358,20 @@ impl ClientBuilder {
 }
 
 #[cfg(feature = "ureq")]
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "fallible without the ureq feature"
-)]
 fn default_transport(
     timeout: Duration,
     connect_timeout: Duration,
+    proxy: &Proxy,
 ) -> Result<Arc<dyn Transport>, Error> {
-    Ok(Arc::new(crate::UreqTransport::new(
+    Ok(Arc::new(crate::UreqTransport::with_proxy(
         timeout,
         connect_timeout,
-    )))
+        proxy,
+    )?))
 }
 
 #[cfg(not(feature = "ureq"))]
-fn default_transport(_: Duration, _: Duration) -> Result<Arc<dyn Transport>, Error> {
+fn default_transport(_: Duration, _: Duration, _: &Proxy) -> Result<Arc<dyn Transport>, Error> {
     Err(Error::invalid_input(
         "no transport: enable the `ureq` feature or pass one to `ClientBuilder::transport`",
     ))
@@ -369,6 +435,7 @@ impl Client {
             connect_timeout: Duration::from_secs(30),
             transport: None,
             sleeper: None,
+            proxy: Proxy::Environment,
         }
     }
 
@@ -794,8 +861,25 @@ fn check_base_url(url: &str) -> Result<String, Error> {
     Ok(format!("{scheme}://{rest}"))
 }
 
+/// Refuses an explicit proxy that is not on a loopback host when a base URL is plain http: the
+/// proxy would read every request, key included, in clear.
+fn check_proxy(url: &str, bases: [&str; 2]) -> Result<(), Error> {
+    let proxy = ProxyUrl::parse(url)?;
+    if proxy.loopback {
+        return Ok(());
+    }
+    match bases.iter().find(|base| base.starts_with("http://")) {
+        Some(base) => Err(Error::invalid_input(format!(
+            "refusing to send the secret key over plain http ({base}) through the proxy {}, \
+             which is not on a loopback host: use an https base URL, a loopback proxy, or no proxy",
+            proxy::redacted(url)
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// `localhost`, `127.x.x.x` or `[::1]`, with or without a port.
-fn is_loopback(authority: &str) -> bool {
+pub(crate) fn is_loopback(authority: &str) -> bool {
     let host = if let Some(bracketed) = authority.strip_prefix('[') {
         bracketed.split(']').next().unwrap_or_default()
     } else {

@@ -9,7 +9,9 @@ use serde::de::DeserializeOwned;
 
 use crate::error::Error;
 
-/// The longest id `FromStr` accepts, prefix included.
+/// The longest id `FromStr` accepts, prefix included, in bytes; also the longest id the client
+/// puts in a request path, however the id was made (an id decoded from a response is not checked
+/// until then).
 pub const MAX_ID_LEN: usize = 255;
 
 /// A typed object id such as `FileLinkId`.
@@ -125,7 +127,7 @@ pub const fn first_prefix(prefixes: &[&'static str]) -> &'static str {
 }
 
 /// Quotes at most 64 characters of untrusted input for an error message.
-struct Excerpt<'a>(&'a str);
+pub(crate) struct Excerpt<'a>(pub(crate) &'a str);
 
 impl fmt::Display for Excerpt<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

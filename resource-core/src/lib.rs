@@ -40,6 +40,7 @@ mod multipart;
 mod operation;
 mod params;
 pub mod path;
+mod proxy;
 mod random;
 mod resource;
 mod retry;
@@ -64,6 +65,7 @@ pub use list::{List, Paginator};
 pub use metadata::{Metadata, MetadataParam};
 pub use operation::{Declaration, Declared, Declares, Operation, kind};
 pub use params::{ExpiresAt, RangeQuery, RetrieveParams};
+pub use proxy::Proxy;
 pub use resource::{
     Creatable, Deletable, Encoding, Host, Listable, Retrievable, StripeResource, Updatable,
 };

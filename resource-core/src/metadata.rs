@@ -1,5 +1,7 @@
 //! Metadata: string keys and values, in the order they were set.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -8,8 +10,19 @@ use serde::{Deserialize, Serialize};
 
 /// Key-value metadata attached to an object, kept in insertion order (which is also the order
 /// they are sent in). Equality ignores order, as for a map.
-#[derive(Debug, Clone, Default)]
-pub struct Metadata(Vec<(String, String)>);
+///
+/// Lookups and inserts take constant time whatever the number of entries (past a few, the keys
+/// are indexed), so decoding metadata with many keys takes time linear in its size.
+#[derive(Clone, Default)]
+pub struct Metadata {
+    entries: Vec<(String, String)>,
+    /// Each key's position in `entries`, kept once there are more than [`INDEX_FROM`] entries
+    /// (below that a scan is cheaper than hashing).
+    index: Option<HashMap<String, usize>>,
+}
+
+/// How many entries are scanned before keys are indexed.
+const INDEX_FROM: usize = 16;
 
 impl Metadata {
     /// No entries.
@@ -18,48 +31,104 @@ impl Metadata {
         Metadata::default()
     }
 
+    /// No entries, with room for `capacity`.
+    fn with_capacity(capacity: usize) -> Self {
+        Metadata {
+            entries: Vec::with_capacity(capacity),
+            index: None,
+        }
+    }
+
+    /// Where `key` is in `entries`.
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| k == key),
+        }
+    }
+
     /// Sets `key` to `value`; a key already present keeps its position. Returns the old value.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<String>) -> Option<String> {
         let (key, value) = (key.into(), value.into());
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(entry) => Some(std::mem::replace(&mut entry.1, value)),
-            None => {
-                self.0.push((key, value));
-                None
+        let position = self.entries.len();
+        if let Some(index) = &mut self.index {
+            // One hash per insert.
+            match index.entry(key) {
+                Entry::Occupied(found) => {
+                    let entry = self.entries.get_mut(*found.get())?;
+                    return Some(std::mem::replace(&mut entry.1, value));
+                }
+                Entry::Vacant(vacant) => {
+                    let key = vacant.key().clone();
+                    vacant.insert(position);
+                    self.entries.push((key, value));
+                    return None;
+                }
             }
         }
+        if let Some(entry) = self.entries.iter_mut().find(|(k, _)| *k == key) {
+            return Some(std::mem::replace(&mut entry.1, value));
+        }
+        if position >= INDEX_FROM {
+            let mut index = HashMap::with_capacity(self.entries.capacity().max(position + 1));
+            for (at, (k, _)) in self.entries.iter().enumerate() {
+                index.insert(k.clone(), at);
+            }
+            index.insert(key.clone(), position);
+            self.index = Some(index);
+        }
+        self.entries.push((key, value));
+        None
     }
 
     /// The value of `key`.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        let position = self.position(key)?;
+        self.entries.get(position).map(|(_, v)| v.as_str())
     }
 
-    /// Removes `key`, returning its value.
+    /// Removes `key`, returning its value. The entries after it move up one place (time linear
+    /// in the number of entries).
     pub fn remove(&mut self, key: &str) -> Option<String> {
-        let index = self.0.iter().position(|(k, _)| k == key)?;
-        Some(self.0.remove(index).1)
+        let position = self.position(key)?;
+        if position >= self.entries.len() {
+            return None;
+        }
+        let (_, value) = self.entries.remove(position);
+        if let Some(index) = &mut self.index {
+            index.remove(key);
+            for at in index.values_mut() {
+                if *at > position {
+                    *at -= 1;
+                }
+            }
+        }
+        Some(value)
     }
 
     /// The number of entries.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries.len()
     }
 
     /// Whether there are no entries.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.entries.is_empty()
     }
 
     /// The entries in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+/// The entries in order, as `Metadata([("key", "value"), ...])`.
+impl fmt::Debug for Metadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Metadata").field(&self.entries).finish()
     }
 }
 
@@ -86,14 +155,14 @@ impl IntoIterator for Metadata {
     type IntoIter = std::vec::IntoIter<(String, String)>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.entries.into_iter()
     }
 }
 
 impl Serialize for Metadata {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (key, value) in &self.0 {
+        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
+        for (key, value) in &self.entries {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -112,7 +181,7 @@ impl<'de> Visitor<'de> for MetadataVisitor {
     // A repeated key keeps its first position and its last value, as JSON readers do, so a
     // decoded `Metadata` always equals itself.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metadata, A::Error> {
-        let mut metadata = Metadata(Vec::with_capacity(map.size_hint().unwrap_or(0).min(64)));
+        let mut metadata = Metadata::with_capacity(map.size_hint().unwrap_or(0).min(64));
         while let Some((key, value)) = map.next_entry::<String, String>()? {
             metadata.insert(key, value);
         }
@@ -304,6 +373,43 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&metadata).unwrap(),
             r#"{"a":"3","b":"2"}"#
+        );
+    }
+
+    #[test]
+    fn many_keys_keep_order_lookups_and_removal_past_the_index_threshold() {
+        let mut metadata = Metadata::new();
+        for i in 0..100 {
+            assert_eq!(metadata.insert(format!("k{i}"), format!("v{i}")), None);
+        }
+        assert_eq!(metadata.insert("k3", "again"), Some("v3".to_owned()));
+        assert_eq!(metadata.len(), 100);
+        assert_eq!(metadata.get("k3"), Some("again"));
+        assert_eq!(metadata.get("k99"), Some("v99"));
+        assert_eq!(metadata.get("k100"), None);
+
+        assert_eq!(metadata.remove("k0"), Some("v0".to_owned()));
+        assert_eq!(metadata.remove("k0"), None);
+        assert_eq!(metadata.remove("k50"), Some("v50".to_owned()));
+        assert_eq!(metadata.get("k51"), Some("v51"));
+        assert_eq!(metadata.get("k99"), Some("v99"));
+        assert_eq!(metadata.insert("k0", "back"), None);
+        let keys: Vec<&str> = metadata.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys.len(), 99);
+        assert_eq!(keys.first().copied(), Some("k1"));
+        assert_eq!(keys.get(2).copied(), Some("k3"));
+        assert_eq!(keys.last().copied(), Some("k0"));
+        for (key, value) in metadata.iter() {
+            assert_eq!(metadata.get(key), Some(value));
+        }
+
+        let reversed: Metadata = metadata.clone().into_iter().rev().collect();
+        assert_eq!(reversed, metadata);
+        let small: Metadata = [("a", "1"), ("b", "2")].into_iter().collect();
+        assert_ne!(small, metadata);
+        assert_eq!(
+            format!("{small:?}"),
+            r#"Metadata([("a", "1"), ("b", "2")])"#
         );
     }
 }

@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use crate::error::Error;
+use crate::id::{Excerpt, MAX_ID_LEN};
 
 /// Fills each `{name}` of `template`, in order, with one of `ids`, each as one percent-encoded
 /// path segment.
@@ -22,7 +23,8 @@ use crate::error::Error;
 /// # Errors
 ///
 /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when the number of ids is not
-/// the number of placeholders, a `{` is not closed, or an id is empty, `.` or `..`.
+/// the number of placeholders, a `{` is not closed, or an id is empty, `.`, `..` or longer than
+/// [`MAX_ID_LEN`] bytes.
 pub fn fill<'a>(template: &'a str, ids: &[&str]) -> Result<Cow<'a, str>, Error> {
     if ids.is_empty() && !template.contains('{') {
         // A path with no placeholder is sent as it is, without a copy.
@@ -67,12 +69,22 @@ fn count_error(template: &str) -> Error {
 
 /// Appends `id` as one percent-encoded path segment.
 ///
-/// Ids decoded from responses are not checked (Stripe may change prefixes), so this is the last
-/// line of defence: an empty, `.` or `..` id would address another endpoint, and is refused.
+/// Ids decoded from responses are not checked (Stripe may change prefixes), and [`fill`] takes
+/// any string, so this is the last line of defence for every id and every placeholder: an empty,
+/// `.` or `..` id would address another endpoint, and an id longer than
+/// [`MAX_ID_LEN`] bytes is no Stripe id (and, long enough, no URL a server
+/// reads); both are refused before anything is sent.
 pub(crate) fn push_id(out: &mut String, id: &str) -> Result<(), Error> {
     if matches!(id, "" | "." | "..") {
         return Err(Error::invalid_input(format!(
             "refusing to send the id {id:?}: it is not a path segment"
+        )));
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err(Error::invalid_input(format!(
+            "refusing to send the id {}: {} bytes, at most {MAX_ID_LEN} allowed",
+            Excerpt(id),
+            id.len()
         )));
     }
     crate::form::push_path_segment(out, id);
@@ -109,10 +121,14 @@ mod tests {
 
     #[test]
     fn refuses_what_would_change_the_endpoint() {
-        for id in ["", ".", ".."] {
+        let too_long = "a".repeat(MAX_ID_LEN + 1);
+        for id in ["", ".", "..", &too_long] {
             let error = fill("/v1/x/{id}", &[id]).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::InvalidInput, "{id:?}");
+            assert!(error.to_string().len() < 200);
         }
+        let longest = "a".repeat(MAX_ID_LEN);
+        assert!(fill("/v1/x/{id}", &[&longest]).is_ok());
         for (template, ids) in [
             ("/v1/x/{id}", &[][..]),
             ("/v1/x/{id}", &["a", "b"][..]),

@@ -27,6 +27,7 @@
 //! whose brackets do not balance (`metadata[a]]`) cannot be told apart from nesting and is
 //! rejected as malformed. Keys are nested at most 32 segments deep.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::{self, Display};
 
@@ -42,6 +43,9 @@ use crate::Rejection;
 
 /// How many bracketed segments a key may have (`a[b][c]` has two).
 const MAX_SEGMENTS: usize = 32;
+
+/// How many keys Stripe takes in a `metadata` hash.
+const MAX_METADATA_KEYS: usize = 50;
 
 /// Parses an urlencoded string into raw (key, value) pairs: split on `&`, then the first `=`;
 /// `+` is a space; `%XX` is a byte; the result must be UTF-8.
@@ -217,6 +221,10 @@ impl<'de> Deserializer<'de> for FieldProbe {
 ///
 /// A 400 [`Rejection`], for the first problem found:
 ///
+/// - more than 50 keys set in `metadata` (`metadata[k]=v`; an unset `metadata[k]=` does not
+///   count), when `P` has a `metadata` field: Stripe's `Invalid metadata: metadata can have up to
+///   50 keys, but you passed in N keys.`, about `metadata`. The keys are counted before any is
+///   stored, so an oversized request costs one pass over its pairs;
 /// - a malformed key (`a[b`, `a]`, `[x]`, `a[b]c`, too deeply nested), a key given twice, or a
 ///   key given both as a value and as a hash (`metadata=` and `metadata[k]=v`): about the
 ///   top-level name (the whole key when it has no name, as `[x]`);
@@ -231,6 +239,9 @@ where
     P: DeserializeOwned + Serialize,
 {
     let fields = field_names::<P>();
+    if fields.is_some_and(|fields| fields.contains(&"metadata")) {
+        check_metadata_keys(pairs)?;
+    }
     let mut keys = Vec::with_capacity(pairs.len());
     for (key, value) in pairs {
         let parsed = ParsedKey::parse(key)?;
@@ -261,6 +272,32 @@ where
             "The parameters could not be read: {error}"
         ))),
     }
+}
+
+/// Refuses more than [`MAX_METADATA_KEYS`] keys set in the top-level `metadata` by counting
+/// them (storing nothing), as Stripe does; the engine checks the merged result again.
+///
+/// A key set twice counts twice here (it is refused later anyway, as given twice), and unsets
+/// (`metadata[k]=`) do not count: the keys a request sets are all in the merged metadata, so more
+/// than 50 of them can never be taken.
+fn check_metadata_keys(pairs: &[(String, String)]) -> Result<(), Rejection> {
+    let set = pairs
+        .iter()
+        .filter(|(key, value)| {
+            !value.is_empty()
+                && key
+                    .strip_prefix("metadata[")
+                    .is_some_and(|rest| rest.ends_with(']'))
+        })
+        .count();
+    if set > MAX_METADATA_KEYS {
+        return Err(Rejection::invalid_request(format!(
+            "Invalid metadata: metadata can have up to {MAX_METADATA_KEYS} keys, but you passed \
+             in {set} keys."
+        ))
+        .param("metadata"));
+    }
+    Ok(())
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -400,9 +437,10 @@ impl MapNode {
         value: String,
         path: &mut String,
     ) -> Result<(), Conflict> {
+        // Copied only when it makes a new child: most segments name one that exists.
         let key = match segment {
-            Segment::Key(key) => key.to_owned(),
-            Segment::Append => self.next_index.to_string(),
+            Segment::Key(key) => Cow::Borrowed(key),
+            Segment::Append => Cow::Owned(self.next_index.to_string()),
         };
         if path.is_empty() {
             path.push_str(&key);
@@ -411,20 +449,20 @@ impl MapNode {
             path.push_str(&key);
             path.push(']');
         }
-        let existing = self.index.get(&key).copied();
+        let existing = self.index.get(&*key).copied();
         match rest.split_first() {
             None => match existing.and_then(|index| self.entries.get(index)) {
                 Some((_, Node::Leaf(_))) => Err(Conflict::Repeated(path.clone())),
                 Some((_, Node::Map(_))) => Err(Conflict::LeafAndMap(path.clone())),
                 None => {
-                    self.push(key, Node::Leaf(value));
+                    self.push(key.into_owned(), Node::Leaf(value));
                     Ok(())
                 }
             },
             Some((next, rest)) => {
                 let index = match existing {
                     Some(index) => index,
-                    None => self.push(key, Node::Map(MapNode::default())),
+                    None => self.push(key.into_owned(), Node::Map(MapNode::default())),
                 };
                 match self.entries.get_mut(index) {
                     Some((_, Node::Map(child))) => child.insert_at(*next, rest, value, path),
@@ -1863,5 +1901,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn more_than_50_metadata_keys_set_are_refused_before_decoding() {
+        let form = |set: usize, unset: usize| {
+            let mut pairs = vec![("file".to_owned(), "file_1".to_owned())];
+            pairs.extend((0..set).map(|i| (format!("metadata[k{i}]"), "v".to_owned())));
+            pairs.extend((0..unset).map(|i| (format!("metadata[u{i}]"), String::new())));
+            pairs
+        };
+        let decoded = decode_params::<CreateFileLink>(&form(50, 30)).unwrap();
+        assert_eq!(decoded["metadata"].as_object().map(Map::len), Some(80));
+        let rejection = decode_params::<CreateFileLink>(&form(51, 0)).unwrap_err();
+        assert_eq!(rejection.param.as_deref(), Some("metadata"));
+        assert_eq!(
+            rejection.message,
+            "Invalid metadata: metadata can have up to 50 keys, but you passed in 51 keys."
+        );
+        let rejection = decode_params::<UpdateFileLink>(&form(1000, 5)[1..]).unwrap_err();
+        assert!(rejection.message.ends_with("you passed in 1000 keys."));
+        // Params with no `metadata` take no such limit (and reject it as unknown).
+        let rejection = decode_params::<ListFileLinks>(&form(60, 0)[1..]).unwrap_err();
+        assert_eq!(rejection.message, "Received unknown parameter: metadata");
     }
 }
