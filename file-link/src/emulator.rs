@@ -6,12 +6,15 @@
 //!   clock, which tests can move forward;
 //! - `expires_at` must be in the future; on update `now` expires the link at once and an empty
 //!   value removes the expiry; an expired link can no longer be updated;
-//! - a link's `url` serves the file's bytes with their content type, until the link expires;
+//! - a file's contents (`GET /v1/files/{id}/contents`, its `url`) are served with the secret
+//!   key only, as any API request (401 otherwise); a link's `url` serves them to anyone, until
+//!   the link expires (410 then); both as an attachment with the file's name and content type,
+//!   and `X-Content-Type-Options: nosniff`;
 //! - files are uploaded (`POST /v1/files`, multipart) with a purpose Stripe accepts for uploads,
 //!   and `file_link_data[create]=true` creates their link in the same request.
 
 use resource_core::{StripeResource, Upload};
-use resource_emulator::{Context, Emulate, Emulator, Object, Rejection, Routes};
+use resource_emulator::{Context, Download, Emulate, Emulator, Object, Rejection, Routes};
 use serde_json::{Value, json};
 
 use crate::{CreateFile, File, FileLink, FilePurpose};
@@ -156,18 +159,19 @@ impl Emulate for File {
         );
     }
 
-    /// `GET /v1/files/{id}/contents`: the uploaded bytes.
-    fn serve(path: &str, context: &Context<'_>) -> Option<Result<String, Rejection>> {
+    /// `GET /v1/files/{id}/contents`: the uploaded bytes, with the secret key only (Stripe's
+    /// files host asks for it as the API does; only a link's `url` is public).
+    fn serve(path: &str, context: &Context<'_>) -> Option<Download> {
         let id = path
             .strip_prefix(File::PATH)?
             .strip_prefix('/')?
             .strip_suffix("/contents")?;
-        Some(
+        Some(Download::with_key(
             context
                 .find(File::PATH, id)
                 .map(|_| id.to_owned())
                 .ok_or_else(|| Rejection::no_such("file", id, "id")),
-        )
+        ))
     }
 }
 
@@ -260,15 +264,15 @@ impl Emulate for FileLink {
         link.insert("expired".into(), json!(expired));
     }
 
-    /// A link's `url` serves the file, until the link expires.
-    fn serve(path: &str, context: &Context<'_>) -> Option<Result<String, Rejection>> {
+    /// A link's `url` serves the file to anyone, until the link expires.
+    fn serve(path: &str, context: &Context<'_>) -> Option<Download> {
         path.strip_prefix("/links/")?;
         let link = context.objects(FileLink::PATH).into_iter().find(|link| {
             link.get("url")
                 .and_then(Value::as_str)
                 .is_some_and(|url| url.ends_with(path))
         });
-        Some(match link {
+        Some(Download::public(match link {
             None => Err(Rejection::invalid_request("No such file link.").status(404)),
             Some(link) if expired(link, context.now()) => {
                 Err(Rejection::invalid_request("This file link has expired.").status(410))
@@ -278,7 +282,7 @@ impl Emulate for FileLink {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned()),
-        })
+        }))
     }
 }
 

@@ -117,12 +117,65 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
         let _ = (object, context);
     }
 
-    /// Answers a `GET` of a public URL this resource hands out (such as a link's `url`), without
-    /// authentication: the id of the object whose upload to send, a rejection, or `None` when
-    /// `path` is not one of this resource's.
-    fn serve(path: &str, context: &Context<'_>) -> Option<Result<String, Rejection>> {
+    /// Answers a `GET` of a URL this resource serves outside its declared routes, such as a
+    /// file's contents or a link's `url`: who may fetch it and the id of the object whose upload
+    /// to send (or a rejection), or `None` when `path` is not one of this resource's.
+    ///
+    /// The engine checks the [`Access`] first: a [`Access::SecretKey`] URL answers Stripe's 401
+    /// to a request without a valid test-mode secret key, whatever the resource would answer.
+    /// An upload is sent as an attachment with its content type, its filename and
+    /// `X-Content-Type-Options: nosniff`.
+    ///
+    /// ```ignore
+    /// fn serve(path: &str, context: &Context<'_>) -> Option<Download> {
+    ///     let id = path.strip_prefix("/v1/files/")?.strip_suffix("/contents")?;
+    ///     let found = context.find("/v1/files", id).map(|_| id.to_owned());
+    ///     Some(Download::with_key(found.ok_or_else(|| Rejection::no_such("file", id, "id"))))
+    /// }
+    /// ```
+    fn serve(path: &str, context: &Context<'_>) -> Option<Download> {
         let _ = (path, context);
         None
+    }
+}
+
+/// Who may fetch a URL a resource serves outside its declared routes (see [`Emulate::serve`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Only a request with a valid test-mode secret key, as any API request (401 otherwise):
+    /// Stripe's `/v1/files/{id}/contents`.
+    SecretKey,
+    /// Anyone who has the URL, with no key: a file link's `url`.
+    Public,
+}
+
+/// What a resource answers at a URL it serves outside its declared routes (see
+/// [`Emulate::serve`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Download {
+    /// Who may fetch it: checked before anything else is answered.
+    pub access: Access,
+    /// The id of the object whose upload to send, or the rejection to answer.
+    pub upload_of: Result<String, Rejection>,
+}
+
+impl Download {
+    /// Answers `upload_of` to a request with the secret key only (401 to any other).
+    #[must_use]
+    pub fn with_key(upload_of: Result<String, Rejection>) -> Self {
+        Download {
+            access: Access::SecretKey,
+            upload_of,
+        }
+    }
+
+    /// Answers `upload_of` to anyone who has the URL.
+    #[must_use]
+    pub fn public(upload_of: Result<String, Rejection>) -> Self {
+        Download {
+            access: Access::Public,
+            upload_of,
+        }
     }
 }
 
@@ -134,7 +187,8 @@ pub(crate) enum Later {
     Insert(String, Object),
 }
 
-/// What the emulator knows of an uploaded file.
+/// What the emulator knows of a file uploaded in the current request. The upload is kept only
+/// if the request succeeds, as the upload of the object it created (see [`Emulate::serve`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UploadInfo<'a> {
     /// The filename it was sent with.
@@ -197,7 +251,8 @@ impl<'a> Context<'a> {
         self.engine.objects(path)
     }
 
-    /// The upload a request's file parameter refers to (its value, as the params carry it).
+    /// The upload a request's file parameter refers to (its value, as the params carry it), while
+    /// that request is handled.
     #[must_use]
     pub fn upload(&self, reference: &str) -> Option<UploadInfo<'a>> {
         self.engine.upload(reference)

@@ -11,8 +11,10 @@ use serde_json::{Value, json};
 use crate::auth::authenticate;
 use crate::decode::{field_names, parse_form};
 use crate::emulate::{
-    ActionHook, Behaviour, Context, Emulate, Later, Object, Routes, Served, UploadInfo,
+    Access, ActionHook, Behaviour, Context, Download, Emulate, Later, Object, Routes, Served,
+    UploadInfo,
 };
+use crate::idempotency::{Digest, Replays, Seen, Slot};
 use crate::multipart::{self, Field};
 use crate::rejection::Rejection;
 use crate::search;
@@ -62,6 +64,45 @@ pub struct Outgoing {
     pub body: Vec<u8>,
 }
 
+/// The engine's answer before its JSON is written: [`Emulator::handle`](crate::Emulator::handle)
+/// writes it once the engine's lock is released, so that other requests need not wait for a
+/// page of 100 objects to be serialized.
+pub(crate) struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Body,
+}
+
+/// A body: JSON still to be written, or bytes (a replay, a download).
+enum Body {
+    Json(Value),
+    Bytes(Vec<u8>),
+}
+
+impl Reply {
+    pub(crate) fn into_outgoing(self) -> Outgoing {
+        let body = match self.body {
+            Body::Json(value) => json_bytes(&value),
+            Body::Bytes(bytes) => bytes,
+        };
+        Outgoing {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
+}
+
+impl From<Outgoing> for Reply {
+    fn from(outgoing: Outgoing) -> Self {
+        Reply {
+            status: outgoing.status,
+            headers: outgoing.headers,
+            body: Body::Bytes(outgoing.body),
+        }
+    }
+}
+
 /// Position in newest-first order: newer `created` first, then later insertion first.
 type OrderKey = (Reverse<i64>, Reverse<u64>);
 
@@ -90,12 +131,16 @@ struct Collection {
     fields: &'static [&'static str],
     expandable: &'static [(&'static str, &'static str)],
     served: Vec<Served>,
+    /// Each served operation's path template, split.
+    templates: Vec<Template>,
+    /// The collection's own path template, split (for paths hooks give).
+    template: Template,
     answers_deleted: bool,
     on_create: fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_show: fn(&mut Object, &Context<'_>),
     on_delete: fn(&Object, &Context<'_>) -> Result<(), Rejection>,
-    serve: fn(&str, &Context<'_>) -> Option<Result<String, Rejection>>,
+    serve: fn(&str, &Context<'_>) -> Option<Download>,
     /// Decodes the object as the declared type: catches a hook that broke the shape.
     check: fn(&Object) -> Result<(), String>,
     /// By id; a singleton by its scope, joined with `/`.
@@ -151,55 +196,92 @@ fn parents_of(template: &str) -> Vec<Parent> {
     parents
 }
 
-/// Fills `template`'s placeholders from `path`'s segments, when `path` has its shape: the
-/// values in order, or `None`.
-fn fill_from(template: &str, path: &str) -> Option<Vec<(String, String)>> {
-    let mut wanted = template.split('/');
-    let mut got = path.split('/');
-    let mut values = Vec::new();
-    loop {
-        match (wanted.next(), got.next()) {
-            (None, None) => return Some(values),
-            (Some(want), Some(segment)) => {
-                match want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
-                    Some(name) if !segment.is_empty() => {
-                        values.push((name.to_owned(), percent_decode(segment)));
-                    }
-                    _ if want == segment => {}
-                    _ => return None,
-                }
-            }
-            _ => return None,
-        }
+/// A path template split into its segments once, at registration: `{name}` placeholders and
+/// literal segments.
+struct Template {
+    segments: Vec<&'static str>,
+    /// How many segments are literal: the more, the more specific.
+    literal: usize,
+}
+
+impl Template {
+    fn new(template: &'static str) -> Self {
+        let segments: Vec<&'static str> = template.split('/').collect();
+        let literal = segments.iter().filter(|s| placeholder(s).is_none()).count();
+        Template { segments, literal }
     }
+
+    /// Whether `path` (split on `/`) has this template's shape: the same number of segments,
+    /// the literal ones equal, the placeholders not empty.
+    fn fits(&self, path: &[&str]) -> bool {
+        self.segments.len() == path.len()
+            && self
+                .segments
+                .iter()
+                .zip(path)
+                .all(|(want, got)| match placeholder(want) {
+                    Some(_) => !got.is_empty(),
+                    None => want == got,
+                })
+    }
+
+    /// The placeholders' values in a path that [`fits`](Template::fits), percent-decoded.
+    fn values(&self, path: &[&str]) -> Vec<(&'static str, String)> {
+        self.segments
+            .iter()
+            .zip(path)
+            .filter_map(|(want, got)| placeholder(want).map(|name| (name, percent_decode(got))))
+            .collect()
+    }
+}
+
+/// `name` for a `{name}` segment.
+fn placeholder(segment: &str) -> Option<&str> {
+    segment.strip_prefix('{')?.strip_suffix('}')
 }
 
 /// The largest upload accepted, as Stripe documents for files.
 const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 
-/// An idempotency key's first request and answer.
-struct Replay {
-    method: String,
-    path: String,
-    body: Vec<u8>,
-    status: u16,
-    answer: Value,
-}
-
-/// A file received in a multipart request, and the object it was stored for.
+/// A file received in a multipart request.
 struct Upload {
     filename: String,
     content_type: String,
-    bytes: Vec<u8>,
+    bytes: Box<[u8]>,
+}
+
+/// A file of the request being handled, and the object it was sent for once one is created.
+struct Staged {
+    upload: Upload,
     owner: Option<String>,
+}
+
+/// What the emulator holds besides its objects: the uploads kept and the idempotency keys
+/// remembered (see [`Emulator::usage`](crate::Emulator::usage)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Usage {
+    /// The uploads kept, each the upload of a stored object.
+    pub uploads: usize,
+    /// Their bytes.
+    pub upload_bytes: usize,
+    /// The idempotency keys remembered: those of successful requests of the last 24 hours on
+    /// the emulator's clock, at most the capacity.
+    pub idempotency_keys: usize,
+    /// The bytes of those keys and of the answers they replay.
+    pub idempotency_bytes: usize,
 }
 
 /// The emulator's state.
 pub(crate) struct Engine {
     collections: Vec<Collection>,
+    /// The uploads kept, by the id of the object each was sent for.
     uploads: HashMap<String, Upload>,
-    replays: HashMap<(String, String, String), Replay>,
-    pub(crate) clock_offset: i64,
+    /// The uploads of the request being handled, by the reference its params carry: kept in
+    /// `uploads` if it succeeds, dropped otherwise.
+    staged: HashMap<String, Staged>,
+    replays: Replays,
+    clock_offset: i64,
     pub(crate) base_url: String,
     sequence: u64,
 }
@@ -209,10 +291,41 @@ impl Engine {
         Engine {
             collections: Vec::new(),
             uploads: HashMap::new(),
-            replays: HashMap::new(),
+            staged: HashMap::new(),
+            replays: Replays::new(),
             clock_offset: 0,
             base_url: "http://emulator.invalid".to_owned(),
             sequence: 0,
+        }
+    }
+
+    /// Moves the clock by `seconds`; idempotency keys past their 24 hours are forgotten.
+    pub(crate) fn advance(&mut self, seconds: i64) {
+        self.clock_offset = self.clock_offset.saturating_add(seconds);
+        let now = self.now();
+        self.replays.forget_expired(now);
+    }
+
+    /// Sets how many idempotency keys are remembered at most.
+    pub(crate) fn set_idempotency_capacity(&mut self, keys: usize) {
+        let now = self.now();
+        self.replays.set_capacity(keys, now);
+    }
+
+    /// What is held besides the objects (idempotency keys past their 24 hours forgotten first).
+    pub(crate) fn usage(&mut self) -> Usage {
+        let now = self.now();
+        self.replays.forget_expired(now);
+        Usage {
+            uploads: self.uploads.len() + self.staged.len(),
+            upload_bytes: self
+                .uploads
+                .values()
+                .chain(self.staged.values().map(|staged| &staged.upload))
+                .map(|upload| upload.bytes.len())
+                .sum(),
+            idempotency_keys: self.replays.len(),
+            idempotency_bytes: self.replays.bytes(),
         }
     }
 
@@ -238,6 +351,12 @@ impl Engine {
             prefix: declaration.prefix,
             fields: field_names::<R>().unwrap_or(&[]),
             expandable: R::expandable(),
+            templates: routes
+                .served
+                .iter()
+                .map(|served| Template::new(served.operation.path))
+                .collect(),
+            template: Template::new(declaration.path),
             served: routes.served,
             answers_deleted: routes.answers_deleted,
             on_create: R::on_create,
@@ -311,7 +430,10 @@ impl Engine {
     }
 
     /// Answers one request.
-    pub(crate) fn handle(&mut self, request: &Incoming<'_>) -> Outgoing {
+    pub(crate) fn handle(&mut self, request: &Incoming<'_>) -> Reply {
+        if let Some(download) = self.download(request) {
+            return download.into();
+        }
         let mut headers = vec![
             ("Request-Id".to_owned(), format!("req_{}", token(14))),
             ("Content-Type".to_owned(), "application/json".to_owned()),
@@ -319,109 +441,159 @@ impl Engine {
         if let Some(version) = request.header("Stripe-Version") {
             headers.push(("Stripe-Version".to_owned(), version.to_owned()));
         }
-        if let Some(download) = self.download(request) {
-            return download;
-        }
-        let (status, answer) = match authenticate(request) {
-            Err(rejection) => (rejection.status, rejection.to_json()),
+        let (status, body) = match authenticate(request) {
+            Err(rejection) => (rejection.status, Body::Json(rejection.to_json())),
             Ok(key) => {
-                let (status, answer, replayed) = self.idempotent(key, request);
+                let (status, body, replayed) = self.idempotent(key, request);
                 if replayed {
                     headers.push(("Idempotent-Replayed".to_owned(), "true".to_owned()));
                 }
-                (status, answer)
+                (status, body)
             }
         };
-        Outgoing {
+        Reply {
             status,
             headers,
-            body: answer.to_string().into_bytes(),
+            body,
         }
     }
 
-    /// A `GET` of a public URL a resource handed out (a link's `url`): the upload it serves, or
-    /// the resource's rejection. `None` for anything else.
+    /// A `GET` of a URL a resource serves outside its routes (a file's contents, a link's
+    /// `url`): the upload it names, sent as an attachment, or the resource's rejection; Stripe's
+    /// 401 first where the resource asks for the secret key. `None` for anything else.
     fn download(&self, request: &Incoming<'_>) -> Option<Outgoing> {
         if request.method != "GET" || self.matching("GET", request.path).is_some() {
             return None;
         }
-        let served = self
+        let download = self
             .with_context(|context| {
                 self.collections
                     .iter()
                     .find_map(|c| (c.serve)(request.path, context))
             })
             .0?;
-        let request_id = ("Request-Id".to_owned(), format!("req_{}", token(14)));
-        let upload = served.and_then(|owner| {
+        let mut headers = vec![
+            ("Request-Id".to_owned(), format!("req_{}", token(14))),
+            ("X-Content-Type-Options".to_owned(), "nosniff".to_owned()),
+        ];
+        let allowed = match download.access {
+            Access::Public => Ok(()),
+            Access::SecretKey => authenticate(request).map(drop),
+        };
+        let upload = allowed.and(download.upload_of).and_then(|owner| {
             self.uploads
-                .values()
-                .find(|upload| upload.owner.as_deref() == Some(owner.as_str()))
+                .get(&owner)
                 .ok_or_else(|| Rejection::invalid_request("The file has no content.").status(404))
         });
         Some(match upload {
-            Ok(upload) => Outgoing {
-                status: 200,
-                headers: vec![
-                    request_id,
-                    ("Content-Type".to_owned(), upload.content_type.clone()),
-                ],
-                body: upload.bytes.clone(),
-            },
-            Err(rejection) => Outgoing {
-                status: rejection.status,
-                headers: vec![
-                    request_id,
-                    ("Content-Type".to_owned(), "application/json".to_owned()),
-                ],
-                body: rejection.to_json().to_string().into_bytes(),
-            },
+            Ok(upload) => {
+                headers.push(("Content-Type".to_owned(), media_type(&upload.content_type)));
+                headers.push((
+                    "Content-Disposition".to_owned(),
+                    attachment(&upload.filename),
+                ));
+                Outgoing {
+                    status: 200,
+                    headers,
+                    body: upload.bytes.to_vec(),
+                }
+            }
+            Err(rejection) => {
+                headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+                Outgoing {
+                    status: rejection.status,
+                    headers,
+                    body: json_bytes(&rejection.to_json()),
+                }
+            }
         })
     }
 
     /// Replays a `POST` whose idempotency key was seen with the same request; refuses it with
-    /// another request; otherwise handles it and remembers the answer.
-    fn idempotent(&mut self, api_key: String, request: &Incoming<'_>) -> (u16, Value, bool) {
+    /// another request; otherwise handles it and, when it succeeds, remembers the answer. The
+    /// answer's body, and whether it was replayed.
+    fn idempotent(&mut self, api_key: String, request: &Incoming<'_>) -> (u16, Body, bool) {
         let key = request
             .header("Idempotency-Key")
             .filter(|_| request.method == "POST");
         let Some(key) = key else {
             let (status, answer) = self.answer(request);
-            return (status, answer, false);
+            return (status, Body::Json(answer), false);
         };
-        let account = request
-            .header("Stripe-Account")
-            .unwrap_or_default()
-            .to_owned();
-        let slot = (api_key, account, key.to_owned());
-        if let Some(first) = self.replays.get(&slot) {
-            if first.method == request.method
-                && first.path == request.path
-                && first.body == request.body
-            {
-                return (first.status, first.answer.clone(), true);
+        let slot = Slot {
+            api_key,
+            account: request
+                .header("Stripe-Account")
+                .unwrap_or_default()
+                .to_owned(),
+            key: key.to_owned(),
+        };
+        let now = self.now();
+        let digest = self.digest(request);
+        match self.replays.check(&slot, digest, now) {
+            Seen::Replay { status, answer } => return (status, Body::Bytes(answer.to_vec()), true),
+            Seen::Conflict => {
+                let rejection = Rejection::idempotency(format!(
+                    "Keys for idempotent requests can only be used with the same parameters they were first used with. \
+                     Try using a key other than '{key}' if you meant to execute a different request."
+                ));
+                return (rejection.status, Body::Json(rejection.to_json()), false);
             }
-            let rejection = Rejection::idempotency(format!(
-                "Keys for idempotent requests can only be used with the same parameters they were first used with. \
-                 Try using a key other than '{key}' if you meant to execute a different request."
-            ));
-            return (rejection.status, rejection.to_json(), false);
+            Seen::New => {}
         }
         let (status, answer) = self.answer(request);
-        let replay = Replay {
-            method: request.method.to_owned(),
-            path: request.path.to_owned(),
-            body: request.body.to_vec(),
-            status,
-            answer: answer.clone(),
-        };
-        self.replays.insert(slot, replay);
-        (status, answer, false)
+        let body = json_bytes(&answer);
+        self.replays.remember(slot, digest, now, status, &body);
+        (status, Body::Bytes(body), false)
     }
 
+    /// The digest an idempotency key keeps of its request: method, path and body; a multipart
+    /// body by its parts, so the same upload sent again with another boundary (the SDKs draw one
+    /// per call) is the same request, as Stripe compares parameters.
+    fn digest(&self, request: &Incoming<'_>) -> Digest {
+        let head = [request.method.as_bytes(), request.path.as_bytes()];
+        let fields = request
+            .header("Content-Type")
+            .and_then(multipart::boundary)
+            .and_then(|boundary| multipart::parse(request.body, boundary).ok());
+        let Some(fields) = fields else {
+            return self.replays.digest(&[head[0], head[1], request.body]);
+        };
+        let mut parts: Vec<&[u8]> = head.to_vec();
+        parts.push(b"multipart");
+        for (name, field) in &fields {
+            parts.push(name.as_bytes());
+            match field {
+                Field::Text(text) => parts.extend([b"text".as_slice(), text.as_bytes()]),
+                Field::File {
+                    filename,
+                    content_type,
+                    bytes,
+                } => parts.extend([
+                    b"file".as_slice(),
+                    filename.as_bytes(),
+                    content_type.as_bytes(),
+                    bytes,
+                ]),
+            }
+        }
+        self.replays.digest(&parts)
+    }
+
+    /// Handles a request: its answer, and its uploads kept only if it succeeds.
     fn answer(&mut self, request: &Incoming<'_>) -> (u16, Value) {
-        match self.route(request) {
-            Ok(answer) => (200, answer),
+        self.staged.clear();
+        let answered = self.route(request);
+        let staged = std::mem::take(&mut self.staged);
+        match answered {
+            Ok(answer) => {
+                for staged in staged.into_values() {
+                    if let Some(owner) = staged.owner {
+                        self.uploads.insert(owner, staged.upload);
+                    }
+                }
+                (200, answer)
+            }
             Err(rejection) => (rejection.status, rejection.to_json()),
         }
     }
@@ -430,38 +602,43 @@ impl Engine {
     /// whose path template the path fills, the one with the most literal segments (so
     /// `/v1/customers/search` is the search, not the customer `search`).
     fn matching(&self, method: &str, path: &str) -> Option<Matched> {
-        let mut best: Option<(usize, Matched)> = None;
-        for (index, collection) in self.collections.iter().enumerate() {
-            for served in &collection.served {
-                if served.operation.method.as_str() != method {
-                    continue;
-                }
-                let Some(values) = fill_from(served.operation.path, path) else {
-                    continue;
-                };
-                let literal = served.operation.path.split('/').count() - values.len();
-                if best.as_ref().is_some_and(|(most, _)| *most >= literal) {
-                    continue;
-                }
-                let mut id = None;
-                let mut scope = Vec::new();
-                for (name, value) in values {
-                    if name == "id" {
-                        id = Some(value);
-                    } else {
-                        scope.push(value);
-                    }
-                }
-                let matched = Matched {
-                    index,
-                    served: *served,
-                    id,
-                    scope,
-                };
-                best = Some((literal, matched));
+        let segments: Vec<&str> = path.split('/').collect();
+        let (index, served, template) = self
+            .collections
+            .iter()
+            .enumerate()
+            .flat_map(|(index, c)| {
+                c.served
+                    .iter()
+                    .zip(&c.templates)
+                    .map(move |(served, template)| (index, served, template))
+            })
+            .filter(|(_, served, template)| {
+                served.operation.method.as_str() == method && template.fits(&segments)
+            })
+            // The first of the most specific.
+            .fold(
+                None,
+                |best: Option<(usize, &Served, &Template)>, candidate| match best {
+                    Some(best) if best.2.literal >= candidate.2.literal => Some(best),
+                    _ => Some(candidate),
+                },
+            )?;
+        let mut id = None;
+        let mut scope = Vec::new();
+        for (name, value) in template.values(&segments) {
+            if name == "id" {
+                id = Some(value);
+            } else {
+                scope.push(value);
             }
         }
-        best.map(|(_, matched)| matched)
+        Some(Matched {
+            index,
+            served: *served,
+            id,
+            scope,
+        })
     }
 
     fn route(&mut self, request: &Incoming<'_>) -> Result<Value, Rejection> {
@@ -477,7 +654,7 @@ impl Engine {
             .and_then(multipart::boundary)
             .filter(|_| request.method == "POST");
         let mut pairs = match multipart {
-            Some(boundary) => self.receive(&multipart::parse(request.body, boundary)?)?,
+            Some(boundary) => self.receive(multipart::parse(request.body, boundary)?)?,
             None => {
                 let raw = match request.method {
                     "POST" => std::str::from_utf8(request.body)
@@ -568,13 +745,16 @@ impl Engine {
         Ok(())
     }
 
-    /// Keeps the files of a multipart request and gives the form pairs, each file standing as a
-    /// reference its params read back as an `Upload`.
-    fn receive(&mut self, fields: &[(String, Field)]) -> Result<Vec<(String, String)>, Rejection> {
+    /// Stages the files of a multipart request (kept if the request succeeds) and gives the form
+    /// pairs, each file standing as a reference its params read back as an `Upload`.
+    fn receive(
+        &mut self,
+        fields: Vec<(String, Field<'_>)>,
+    ) -> Result<Vec<(String, String)>, Rejection> {
         let mut pairs = Vec::with_capacity(fields.len());
         for (name, field) in fields {
             let value = match field {
-                Field::Text(text) => text.clone(),
+                Field::Text(text) => text,
                 Field::File {
                     filename,
                     content_type,
@@ -585,20 +765,23 @@ impl Engine {
                             "The file is {} bytes; files can be at most {MAX_UPLOAD_BYTES} bytes.",
                             bytes.len()
                         ))
-                        .param(name.clone()));
+                        .param(name));
                     }
                     let reference = format!("upload_{}", token(24));
                     let upload = Upload {
-                        filename: filename.clone(),
-                        content_type: content_type.clone(),
-                        bytes: bytes.clone(),
+                        filename,
+                        content_type,
+                        bytes: bytes.into(),
+                    };
+                    let staged = Staged {
+                        upload,
                         owner: None,
                     };
-                    self.uploads.insert(reference.clone(), upload);
+                    self.staged.insert(reference.clone(), staged);
                     reference
                 }
             };
-            pairs.push((name.clone(), value));
+            pairs.push((name, value));
         }
         Ok(pairs)
     }
@@ -666,9 +849,12 @@ impl Engine {
     /// The collection a path (a collection's path, a nested one filled with its parents' ids)
     /// addresses, and the parents' ids.
     fn collection_at(&self, path: &str) -> Option<(usize, Vec<String>)> {
+        let segments: Vec<&str> = path.split('/').collect();
         self.collections.iter().enumerate().find_map(|(index, c)| {
-            let values = fill_from(c.path, path)?;
-            Some((index, values.into_iter().map(|(_, id)| id).collect()))
+            c.template.fits(&segments).then(|| {
+                let values = c.template.values(&segments);
+                (index, values.into_iter().map(|(_, id)| id).collect())
+            })
         })
     }
 
@@ -808,11 +994,12 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    /// An upload of the request being handled.
     pub(crate) fn upload(&self, reference: &str) -> Option<UploadInfo<'_>> {
-        self.uploads.get(reference).map(|upload| UploadInfo {
-            filename: &upload.filename,
-            content_type: &upload.content_type,
-            size: upload.bytes.len(),
+        self.staged.get(reference).map(|staged| UploadInfo {
+            filename: &staged.upload.filename,
+            content_type: &staged.upload.content_type,
+            size: staged.upload.bytes.len(),
         })
     }
 
@@ -890,22 +1077,32 @@ impl Engine {
         Ok((index, self.collections[index].key(&scope, id)))
     }
 
-    /// Uploads a request's params refer to now belong to the object created from it.
+    /// Uploads a request's params refer to belong to the object created from it (kept with it
+    /// if the request succeeds).
     fn bind_uploads(&mut self, params: &Object, owner: &str) {
         for value in params.values() {
-            if let Some(upload) = value
+            if let Some(staged) = value
                 .as_str()
-                .and_then(|reference| self.uploads.get_mut(reference))
+                .and_then(|reference| self.staged.get_mut(reference))
             {
-                upload.owner = Some(owner.to_owned());
+                staged.owner = Some(owner.to_owned());
             }
         }
     }
 
+    /// Removes an object, and its upload.
     fn remove(&mut self, index: usize, key: &str) {
         let collection = &mut self.collections[index];
         if let Some(stored) = collection.by_id.remove(key) {
             collection.order.remove(&stored.order);
+            self.drop_upload_of(&stored.object);
+        }
+    }
+
+    /// Drops the upload kept for `object`, if any.
+    fn drop_upload_of(&mut self, object: &Object) {
+        if let Some(id) = object.get("id").and_then(Value::as_str) {
+            self.uploads.remove(id);
         }
     }
 
@@ -972,7 +1169,11 @@ impl Engine {
                 .map(|(key, stored)| (key.clone(), stored.order))
                 .collect();
             for (key, order) in gone {
-                child.by_id.remove(&key);
+                if let Some(stored) = child.by_id.remove(&key) {
+                    if let Some(id) = stored.object.get("id").and_then(Value::as_str) {
+                        self.uploads.remove(id);
+                    }
+                }
                 child.order.remove(&order);
             }
         }
@@ -1101,7 +1302,9 @@ impl Engine {
             .into_iter()
             .map(|object| self.expand(index, object, &paths).map(Value::Object))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(json!({"object": "list", "url": url, "has_more": has_more, "data": data}))
+        let mut page = json!({"object": "list", "url": url, "has_more": has_more});
+        page["data"] = Value::Array(data); // moved in: `json!` would serialize it again
+        Ok(page)
     }
 
     /// A search: the objects `query` matches, newest first, `limit` a page, from the offset
@@ -1141,13 +1344,14 @@ impl Engine {
         let has_more = matched.len() > limit;
         let next_page = has_more.then(|| page_token(start + limit));
         let data: Vec<Value> = matched.into_iter().take(limit).map(Value::Object).collect();
-        Ok(json!({
+        let mut page = json!({
             "object": "search_result",
             "url": url,
             "has_more": has_more,
             "next_page": next_page,
-            "data": data,
-        }))
+        });
+        page["data"] = Value::Array(data); // moved in: `json!` would serialize it again
+        Ok(page)
     }
 
     /// The object as answered: computed fields refreshed, `paths` expanded.
@@ -1364,6 +1568,64 @@ fn internal(message: impl Into<String>) -> Rejection {
     }
 }
 
+/// A download's `Content-Type`: the one it was uploaded with when it is a plain header value,
+/// `application/octet-stream` otherwise.
+fn media_type(content_type: &str) -> String {
+    let plain = !content_type.trim().is_empty()
+        && content_type
+            .chars()
+            .all(|c| c == '\t' || (' '..='~').contains(&c));
+    if plain {
+        content_type.to_owned()
+    } else {
+        "application/octet-stream".to_owned()
+    }
+}
+
+/// `Content-Disposition: attachment` naming `filename` safely (RFC 6266): control characters
+/// become `_`; `filename` is quoted printable ASCII (`"` and `\` escaped, anything else `_`) and,
+/// when that is not the name as it is, `filename*` gives it in UTF-8, percent-encoded.
+fn attachment(filename: &str) -> String {
+    let name: String = filename
+        .chars()
+        .map(|c| if c.is_control() { '_' } else { c })
+        .collect();
+    let mut quoted = String::with_capacity(name.len() + 2);
+    let mut exact = name == filename;
+    for c in name.chars() {
+        match c {
+            '"' | '\\' => {
+                quoted.push('\\');
+                quoted.push(c);
+                exact = false;
+            }
+            ' '..='~' => quoted.push(c),
+            _ => {
+                quoted.push('_');
+                exact = false;
+            }
+        }
+    }
+    let mut value = format!("attachment; filename=\"{quoted}\"");
+    if !exact {
+        value.push_str("; filename*=UTF-8''");
+        for byte in name.bytes() {
+            if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+                value.push(char::from(byte));
+            } else {
+                value.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    value
+}
+
+/// A JSON answer's bytes, written straight into a buffer (not through `Display`).
+fn json_bytes(value: &Value) -> Vec<u8> {
+    // Writing a `Value` into a `Vec` cannot fail: its keys are strings.
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
 /// Percent-decodes one path segment (lossy for invalid UTF-8: such an id matches nothing).
 fn percent_decode(segment: &str) -> String {
     let bytes = segment.as_bytes();
@@ -1445,6 +1707,11 @@ mod tests {
         assert_eq!(error.param.as_deref(), Some("metadata"));
     }
 
+    fn fill_from(template: &'static str, path: &str) -> Option<Vec<(&'static str, String)>> {
+        let (template, path) = (Template::new(template), path.split('/').collect::<Vec<_>>());
+        template.fits(&path).then(|| template.values(&path))
+    }
+
     #[test]
     fn templates_fill_from_paths_and_name_their_parents() {
         let template = "/v1/customers/{customer}/balance_transactions/{id}";
@@ -1454,8 +1721,8 @@ mod tests {
                 "/v1/customers/cus_1/balance_transactions/cbtxn%2F2"
             ),
             Some(vec![
-                ("customer".to_owned(), "cus_1".to_owned()),
-                ("id".to_owned(), "cbtxn/2".to_owned()),
+                ("customer", "cus_1".to_owned()),
+                ("id", "cbtxn/2".to_owned()),
             ])
         );
         assert_eq!(
@@ -1474,6 +1741,31 @@ mod tests {
             .collect();
         assert_eq!(parents, [("a", "/v1/a"), ("b", "/v1/a/{a}/b")]);
         assert!(parents_of("/v1/customers").is_empty());
+    }
+
+    #[test]
+    fn downloads_name_their_file_safely() {
+        assert_eq!(
+            attachment("evidence.pdf"),
+            "attachment; filename=\"evidence.pdf\""
+        );
+        assert_eq!(
+            attachment("my \"évidence\".png"),
+            "attachment; filename=\"my \\\"_vidence\\\".png\"; \
+             filename*=UTF-8''my%20%22%C3%A9vidence%22.png"
+        );
+        assert_eq!(
+            attachment("a\\b\r\nSet-Cookie: x\u{0}"),
+            "attachment; filename=\"a\\\\b__Set-Cookie: x_\"; \
+             filename*=UTF-8''a%5Cb__Set-Cookie%3A%20x_"
+        );
+        assert_eq!(
+            media_type("text/html; charset=utf-8"),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(media_type("text/html\r\nX: y"), "application/octet-stream");
+        assert_eq!(media_type("image/pngé"), "application/octet-stream");
+        assert_eq!(media_type(""), "application/octet-stream");
     }
 
     #[test]

@@ -13,7 +13,13 @@
 //!   `ending_before`, `has_more`, `url`, `created` as an integer or range, equality filters;
 //! - metadata set, unset (`metadata[k]=`) and cleared (`metadata=`), within Stripe's limits;
 //! - Stripe's errors: unknown parameter, missing required parameter, missing object, bad key;
-//! - only `sk_test_` keys; a `Request-Id` on every answer; idempotent replays of `POST`s;
+//! - only `sk_test_` keys; a `Request-Id` on every answer; idempotent replays of `POST`s, as
+//!   on Stripe for 24 hours on the emulator's clock and of successful requests only (a refused
+//!   request leaves its key free), at most [`Emulator::DEFAULT_IDEMPOTENCY_CAPACITY`] keys
+//!   unless [`Emulator::set_idempotency_capacity`] says otherwise;
+//! - uploads kept once, and only when the request that carries them succeeds; served as
+//!   attachments (`nosniff`) where a resource says, with the secret key or publicly
+//!   ([`Emulate::serve`]);
 //! - `expand` of the fields a resource declares expandable, including `data.<field>` on lists.
 //!
 //! Use it in process, as a `resource_core::Transport`:
@@ -35,6 +41,7 @@ mod auth;
 pub mod decode;
 mod emulate;
 mod engine;
+mod idempotency;
 mod multipart;
 mod rejection;
 mod search;
@@ -45,11 +52,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use resource_core::{Client, Request, Response, Transport, TransportError, TransportErrorKind};
 
-pub use emulate::{ActionHook, Context, Emulate, Object, Routes, UploadInfo};
-pub use engine::{Incoming, Outgoing};
+pub use emulate::{Access, ActionHook, Context, Download, Emulate, Object, Routes, UploadInfo};
+pub use engine::{Incoming, Outgoing, Usage};
 pub use rejection::Rejection;
 #[cfg(feature = "server")]
-pub use server::Server;
+pub use server::{ServeOptions, Server};
 
 /// The emulator: shared state behind a cheap, cloneable handle.
 #[derive(Clone)]
@@ -106,9 +113,30 @@ impl Emulator {
     }
 
     /// Moves the clock forward by `seconds` (or back, when negative), like a Stripe test clock.
+    /// Idempotency keys first used more than 24 hours before the new time are forgotten.
     pub fn advance(&self, seconds: i64) {
-        let mut engine = self.engine();
-        engine.clock_offset = engine.clock_offset.saturating_add(seconds);
+        self.engine().advance(seconds);
+    }
+
+    /// How many idempotency keys are remembered unless
+    /// [`set_idempotency_capacity`](Emulator::set_idempotency_capacity) says otherwise: 10,000.
+    pub const DEFAULT_IDEMPOTENCY_CAPACITY: usize = idempotency::DEFAULT_CAPACITY;
+
+    /// Sets how many idempotency keys are remembered at most (default
+    /// [`DEFAULT_IDEMPOTENCY_CAPACITY`](Emulator::DEFAULT_IDEMPOTENCY_CAPACITY)); beyond it the
+    /// oldest are forgotten first, and a request sent again with a forgotten key is handled
+    /// again. 0 remembers none. Each key holds a digest of its request and the answer, for 24
+    /// hours on the emulator's clock at most.
+    pub fn set_idempotency_capacity(&self, keys: usize) {
+        self.engine().set_idempotency_capacity(keys);
+    }
+
+    /// What the emulator holds besides its objects: the uploads kept (each the upload of a
+    /// stored object) and the idempotency keys remembered, with their bytes. For tests and
+    /// long-running servers that watch their memory.
+    #[must_use]
+    pub fn usage(&self) -> Usage {
+        self.engine().usage()
     }
 
     /// The URL the emulator hands out in objects (such as a link's `url`).
@@ -125,7 +153,9 @@ impl Emulator {
     /// Answers one request, as both the transport and the HTTP server do.
     #[must_use]
     pub fn handle(&self, request: &Incoming<'_>) -> Outgoing {
-        self.engine().handle(request)
+        // The lock is released before the answer's JSON is written.
+        let reply = self.engine().handle(request);
+        reply.into_outgoing()
     }
 
     /// A client that talks to this emulator in process, with `secret_key` and no retries.

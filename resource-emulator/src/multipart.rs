@@ -2,14 +2,15 @@
 
 use crate::rejection::Rejection;
 
-/// One part of a multipart body.
+/// One part of a multipart body; a file's bytes are borrowed from the body, so that they are
+/// copied once, when kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Field {
+pub(crate) enum Field<'a> {
     Text(String),
     File {
         filename: String,
         content_type: String,
-        bytes: Vec<u8>,
+        bytes: &'a [u8],
     },
 }
 
@@ -27,7 +28,10 @@ pub(crate) fn boundary(content_type: &str) -> Option<&str> {
 }
 
 /// The named parts of `body`, in order.
-pub(crate) fn parse(body: &[u8], boundary: &str) -> Result<Vec<(String, Field)>, Rejection> {
+pub(crate) fn parse<'a>(
+    body: &'a [u8],
+    boundary: &str,
+) -> Result<Vec<(String, Field<'a>)>, Rejection> {
     let malformed =
         |why: &str| Rejection::invalid_request(format!("Malformed multipart body: {why}."));
     let delimiter = format!("--{boundary}");
@@ -56,7 +60,7 @@ pub(crate) fn parse(body: &[u8], boundary: &str) -> Result<Vec<(String, Field)>,
     }
 }
 
-fn field(head: &str, content: &[u8]) -> Option<(String, Field)> {
+fn field<'a>(head: &str, content: &'a [u8]) -> Option<(String, Field<'a>)> {
     let mut disposition = None;
     let mut content_type = None;
     for line in head.split("\r\n") {
@@ -73,7 +77,7 @@ fn field(head: &str, content: &[u8]) -> Option<(String, Field)> {
         Some(filename) => Field::File {
             filename,
             content_type: content_type.unwrap_or_else(|| "application/octet-stream".to_owned()),
-            bytes: content.to_vec(),
+            bytes: content,
         },
         None => Field::Text(String::from_utf8_lossy(content).into_owned()),
     };
@@ -126,7 +130,7 @@ mod tests {
                 Field::File {
                     filename: "my évidence.pdf".into(),
                     content_type: "application/pdf".into(),
-                    bytes: b"%PDF\r\n--not-the-boundary\x00\xff".to_vec()
+                    bytes: &b"%PDF\r\n--not-the-boundary\x00\xff"[..]
                 }
             )
         );
