@@ -429,18 +429,46 @@ impl Engine {
         Ok(object)
     }
 
+    /// Answers a request that changes nothing, under a lock other such requests share: a `GET`
+    /// of an object, a list, a search or a download. `None` for any other request, which
+    /// [`handle`](Engine::handle) answers.
+    pub(crate) fn handle_read(&self, request: &Incoming<'_>) -> Option<Reply> {
+        if request.method != "GET" {
+            return None;
+        }
+        if let Some(download) = self.download(request) {
+            return Some(download.into());
+        }
+        let matched = self.matching(request.method, request.path)?;
+        let reads = matches!(
+            matched.served.behaviour,
+            Behaviour::Retrieve | Behaviour::List | Behaviour::ListOf(_) | Behaviour::Search
+        );
+        if !reads {
+            return None;
+        }
+        let answer = authenticate(request).and_then(|_key| {
+            let params = self.params(&matched, parse_form(request.query)?)?;
+            self.read(&matched, request.path, &params)
+                .unwrap_or_else(|| Err(internal("a read was not answered as one")))
+        });
+        let (status, body) = match answer {
+            Ok(answer) => (200, answer),
+            Err(rejection) => (rejection.status, rejection.to_json()),
+        };
+        Some(Reply {
+            status,
+            headers: answer_headers(request),
+            body: Body::Json(body),
+        })
+    }
+
     /// Answers one request.
     pub(crate) fn handle(&mut self, request: &Incoming<'_>) -> Reply {
         if let Some(download) = self.download(request) {
             return download.into();
         }
-        let mut headers = vec![
-            ("Request-Id".to_owned(), format!("req_{}", token(14))),
-            ("Content-Type".to_owned(), "application/json".to_owned()),
-        ];
-        if let Some(version) = request.header("Stripe-Version") {
-            headers.push(("Stripe-Version".to_owned(), version.to_owned()));
-        }
+        let mut headers = answer_headers(request);
         let (status, body) = match authenticate(request) {
             Err(rejection) => (rejection.status, Body::Json(rejection.to_json())),
             Ok(key) => {
@@ -653,7 +681,7 @@ impl Engine {
             .header("Content-Type")
             .and_then(multipart::boundary)
             .filter(|_| request.method == "POST");
-        let mut pairs = match multipart {
+        let pairs = match multipart {
             Some(boundary) => self.receive(multipart::parse(request.body, boundary)?)?,
             None => {
                 let raw = match request.method {
@@ -664,11 +692,49 @@ impl Engine {
                 parse_form(raw)?
             }
         };
+        let params = self.params(&matched, pairs)?;
+        if let Some(answer) = self.read(&matched, request.path, &params) {
+            return answer;
+        }
         let Matched {
             index,
             served,
             id,
             scope,
+        } = matched;
+        let id = id.as_deref();
+        match served.behaviour {
+            Behaviour::Create => self.create(index, &scope, &params),
+            Behaviour::Update => {
+                let key = self.collections[index].key(&scope, id);
+                self.update(index, &scope, &key, &params)
+            }
+            Behaviour::Delete => {
+                let key = self.collections[index].key(&scope, id);
+                self.delete(index, &scope, &key)
+            }
+            Behaviour::Action(hook) => {
+                let key = self.collections[index].key(&scope, id);
+                self.act(index, &scope, &key, hook, &params)
+            }
+            Behaviour::Retrieve | Behaviour::List | Behaviour::ListOf(_) | Behaviour::Search => {
+                Err(internal("a read was not answered as one"))
+            }
+        }
+    }
+
+    /// The request's parameters as the operation's params type reads them (the cursors of a
+    /// list whatever it declares), once its parents are known to exist.
+    fn params(
+        &self,
+        matched: &Matched,
+        mut pairs: Vec<(String, String)>,
+    ) -> Result<Object, Rejection> {
+        let Matched {
+            index,
+            served,
+            scope,
+            ..
         } = matched;
         let lists = matches!(served.behaviour, Behaviour::List | Behaviour::ListOf(_));
         // The cursors belong to every list, as on Stripe: a paginator sends them whether or not
@@ -686,39 +752,45 @@ impl Engine {
         for (name, value) in cursors {
             params.insert(name, Value::String(value));
         }
-        self.check_parents(index, &scope)?;
-        let id = id.as_deref();
-        match served.behaviour {
-            Behaviour::Create => self.create(index, &scope, &params),
+        self.check_parents(*index, scope)?;
+        Ok(params)
+    }
+
+    /// Answers an operation that changes nothing (a retrieve, a list, a search); `None` for
+    /// the others.
+    fn read(
+        &self,
+        matched: &Matched,
+        path: &str,
+        params: &Object,
+    ) -> Option<Result<Value, Rejection>> {
+        let Matched {
+            index,
+            served,
+            id,
+            scope,
+        } = matched;
+        let index = *index;
+        Some(match served.behaviour {
             Behaviour::Retrieve => {
-                let key = self.collections[index].key(&scope, id);
-                if let Some(deleted) = self.deleted_form(index, &scope, &key) {
-                    return Ok(deleted);
+                let key = self.collections[index].key(scope, id.as_deref());
+                match self.deleted_form(index, scope, &key) {
+                    Some(deleted) => Ok(deleted),
+                    None => self
+                        .find_or_default(index, scope, &key)
+                        .and_then(|object| self.present(index, object, expand_paths(params))),
                 }
-                let object = self.find_or_default(index, &scope, &key)?;
-                self.present(index, object, expand_paths(&params))
             }
-            Behaviour::Update => {
-                let key = self.collections[index].key(&scope, id);
-                self.update(index, &scope, &key, &params)
+            Behaviour::List => self.list(index, scope, path, params),
+            Behaviour::ListOf(listed) => self
+                .collection_index(listed)
+                .ok_or_else(|| internal(format!("no resource at {listed} to list")))
+                .and_then(|listed| self.list(listed, &[], path, params)),
+            Behaviour::Search => self.search(index, path, params),
+            Behaviour::Create | Behaviour::Update | Behaviour::Delete | Behaviour::Action(_) => {
+                return None;
             }
-            Behaviour::Delete => {
-                let key = self.collections[index].key(&scope, id);
-                self.delete(index, &scope, &key)
-            }
-            Behaviour::List => self.list(index, &scope, request.path, &params),
-            Behaviour::ListOf(path) => {
-                let listed = self
-                    .collection_index(path)
-                    .ok_or_else(|| internal(format!("no resource at {path} to list")))?;
-                self.list(listed, &[], request.path, &params)
-            }
-            Behaviour::Search => self.search(index, request.path, &params),
-            Behaviour::Action(hook) => {
-                let key = self.collections[index].key(&scope, id);
-                self.act(index, &scope, &key, hook, &params)
-            }
-        }
+        })
     }
 
     /// A nested request's parents exist (where their resource is served): otherwise Stripe's
@@ -1618,6 +1690,18 @@ fn attachment(filename: &str) -> String {
         }
     }
     value
+}
+
+/// The headers of every JSON answer: a `Request-Id`, and the `Stripe-Version` asked for.
+fn answer_headers(request: &Incoming<'_>) -> Vec<(String, String)> {
+    let mut headers = vec![
+        ("Request-Id".to_owned(), format!("req_{}", token(14))),
+        ("Content-Type".to_owned(), "application/json".to_owned()),
+    ];
+    if let Some(version) = request.header("Stripe-Version") {
+        headers.push(("Stripe-Version".to_owned(), version.to_owned()));
+    }
+    headers
 }
 
 /// A JSON answer's bytes, written straight into a buffer (not through `Display`).

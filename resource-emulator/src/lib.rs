@@ -48,7 +48,7 @@ mod search;
 #[cfg(feature = "server")]
 mod server;
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use resource_core::{Client, Request, Response, Transport, TransportError, TransportErrorKind};
 
@@ -61,7 +61,7 @@ pub use server::{ServeOptions, Server};
 /// The emulator: shared state behind a cheap, cloneable handle.
 #[derive(Clone)]
 pub struct Emulator {
-    engine: Arc<Mutex<engine::Engine>>,
+    engine: Arc<RwLock<engine::Engine>>,
 }
 
 impl Default for Emulator {
@@ -81,7 +81,7 @@ impl Emulator {
     #[must_use]
     pub fn new() -> Self {
         Emulator {
-            engine: Arc::new(Mutex::new(engine::Engine::new())),
+            engine: Arc::new(RwLock::new(engine::Engine::new())),
         }
     }
 
@@ -109,7 +109,7 @@ impl Emulator {
     /// The emulator's clock, in Unix seconds.
     #[must_use]
     pub fn now(&self) -> i64 {
-        self.engine().now()
+        self.reading().now()
     }
 
     /// Moves the clock forward by `seconds` (or back, when negative), like a Stripe test clock.
@@ -142,7 +142,7 @@ impl Emulator {
     /// The URL the emulator hands out in objects (such as a link's `url`).
     #[must_use]
     pub fn base_url(&self) -> String {
-        self.engine().base_url.clone()
+        self.reading().base_url.clone()
     }
 
     /// Sets the URL the emulator hands out in objects ([`Emulator::serve`] sets its own address).
@@ -153,8 +153,12 @@ impl Emulator {
     /// Answers one request, as both the transport and the HTTP server do.
     #[must_use]
     pub fn handle(&self, request: &Incoming<'_>) -> Outgoing {
-        // The lock is released before the answer's JSON is written.
-        let reply = self.engine().handle(request);
+        // Reads share the lock; the lock is released before the answer's JSON is written.
+        let read = self.reading().handle_read(request);
+        let reply = match read {
+            Some(reply) => reply,
+            None => self.engine().handle(request),
+        };
         reply.into_outgoing()
     }
 
@@ -171,10 +175,15 @@ impl Emulator {
             .build()
     }
 
-    fn engine(&self) -> MutexGuard<'_, engine::Engine> {
-        // A panic while holding the lock cannot leave the state half-written in a way that
-        // matters for an emulator; keep serving.
-        self.engine.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The engine, to change it. A panic while holding the lock cannot leave the state
+    /// half-written in a way that matters for an emulator; keep serving.
+    fn engine(&self) -> RwLockWriteGuard<'_, engine::Engine> {
+        self.engine.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The engine, to read it, beside other readers.
+    fn reading(&self) -> RwLockReadGuard<'_, engine::Engine> {
+        self.engine.read().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
