@@ -34,14 +34,19 @@ pub(crate) fn authenticate(request: &Incoming<'_>) -> Result<String, Rejection> 
     }
 }
 
-/// `sk_live_****************1234`, as Stripe shows a refused key.
+/// `sk_live_****************1234`, as Stripe shows a refused key: a key-kind prefix such as
+/// `sk_live_` (up to the second `_`, at most 8 characters) and the last four characters,
+/// counted in characters.
 fn redact(key: &str) -> String {
     let chars: Vec<char> = key.chars().collect();
-    let shown_prefix = key
-        .match_indices('_')
+    let shown_prefix = chars
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == '_')
         .nth(1)
         .map_or(0, |(i, _)| i + 1)
         .min(chars.len());
+    let shown_prefix = if shown_prefix <= 8 { shown_prefix } else { 0 };
     let tail = chars.len().saturating_sub(4).max(shown_prefix);
     let prefix: String = chars[..shown_prefix].iter().collect();
     let suffix: String = chars[tail..].iter().collect();
@@ -120,5 +125,8 @@ mod tests {
         assert_eq!(redact("sk_live_abcdefgh1234"), "sk_live_********1234");
         assert_eq!(redact("pk_test_12"), "pk_test_12");
         assert_eq!(redact("x"), "x");
+        // Counted in characters, not bytes (found by the emulator_request fuzz target).
+        assert_eq!(redact("ééééééééé_x_SECRETKEY"), "*****************TKEY");
+        assert_eq!(redact("rk_test_abcdefgh"), "rk_test_****efgh");
     }
 }

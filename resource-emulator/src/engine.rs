@@ -151,6 +151,32 @@ struct Collection {
 }
 
 impl Collection {
+    /// Whether `object`, made from `params`, decodes as the declared type. A field the type
+    /// cannot be without that `params` unset with `""` is Stripe's 400
+    /// `parameter_invalid_empty`; any other failure is the emulator's own 500.
+    fn storable(&self, object: &Object, params: &Object) -> Result<(), Rejection> {
+        let Err(error) = (self.check)(object) else {
+            return Ok(());
+        };
+        let emptied = params.iter().find(|(name, value)| {
+            value.as_str() == Some("") && object.get(name.as_str()).is_some_and(Value::is_null) && {
+                let mut probe = object.clone();
+                probe.insert((*name).clone(), Value::String(String::new()));
+                (self.check)(&probe).is_ok()
+            }
+        });
+        Err(match emptied {
+            Some((name, _)) => Rejection::invalid_request(format!(
+                "You passed an empty string for '{name}'. We assume empty values are an attempt \
+                 to unset a parameter; however '{name}' cannot be unset. You should remove \
+                 '{name}' from your request or supply a non-empty value."
+            ))
+            .code("parameter_invalid_empty")
+            .param(name.clone()),
+            None => internal(error),
+        })
+    }
+
     fn get(&self, id: &str) -> Option<&Object> {
         self.by_id.get(id).map(|stored| &stored.object)
     }
@@ -1101,7 +1127,7 @@ impl Engine {
             Ok::<_, Rejection>(())
         });
         hooked?;
-        (collection.check)(&object).map_err(internal)?;
+        collection.storable(&object, params)?;
         // A hook may have given the object its id (a card among bank accounts is `card_...`).
         let id = object.get("id").and_then(Value::as_str).map(str::to_owned);
         let key = collection.key(scope, id.as_deref());
@@ -1196,7 +1222,7 @@ impl Engine {
             Ok::<_, Rejection>(())
         });
         hooked?;
-        (collection.check)(&object).map_err(internal)?;
+        collection.storable(&object, params)?;
         let stored = self.find(index, scope, key)?.clone();
         self.store(index, scope, object);
         if let Err(rejection) = self.make_later(later) {

@@ -12,6 +12,14 @@ use resource_core::{Client, ErrorKind, SearchParams};
 use resource_emulator::Emulator;
 
 fn flow(client: &Client) {
+    // `""` unsets a field; one the object cannot be without is Stripe's 400, not a 500 (found by
+    // the emulator_request fuzz target).
+    let error = PaymentIntent::create(client, &CreatePaymentIntent::new(2, "")).unwrap_err();
+    assert_eq!(
+        (error.status(), error.code(), error.param()),
+        (Some(400), Some("parameter_invalid_empty"), Some("currency"))
+    );
+
     // Automatic capture: created without a method, confirmed with a card that succeeds.
     let intent = PaymentIntent::create(client, &CreatePaymentIntent::new(2000, "usd")).unwrap();
     assert_eq!(intent.status, "requires_payment_method");
