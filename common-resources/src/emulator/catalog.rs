@@ -30,7 +30,6 @@ impl Emulate for Product {
     }
 
     fn on_create(product: &mut Object, _: &Object, context: &Context<'_>) -> Result<(), Rejection> {
-        not_unset(product, "name")?;
         if product.get("active").is_none_or(Value::is_null) {
             product.insert("active".into(), true.into());
         }
@@ -58,7 +57,6 @@ impl Emulate for Product {
         params: &Object,
         context: &Context<'_>,
     ) -> Result<(), Rejection> {
-        not_unset(product, "name")?;
         if let Some(price) = params.get("default_price").and_then(Value::as_str) {
             if !price.is_empty() && context.find("/v1/prices", price).is_none() {
                 return Err(no_such("price", price, "default_price"));
@@ -79,7 +77,6 @@ impl Emulate for Price {
         params: &Object,
         context: &Context<'_>,
     ) -> Result<(), Rejection> {
-        not_unset(price, "currency")?;
         if price.get("unit_amount").is_none_or(Value::is_null) {
             return Err(Rejection::parameter_missing("unit_amount"));
         }
@@ -148,19 +145,4 @@ pub(super) fn product_for(
             "You must specify either `product` or `product_data` when creating a price.",
         )),
     }
-}
-
-/// Stripe's 400 for `""` given to a field that cannot be unset (the generic rules read `""` as
-/// unsetting it).
-fn not_unset(object: &Object, field: &str) -> Result<(), Rejection> {
-    if object.get(field).is_some_and(|value| !value.is_null()) {
-        return Ok(());
-    }
-    Err(Rejection::invalid_request(format!(
-        "You passed an empty string for '{field}'. We assume empty values are an attempt to \
-         unset a parameter; however '{field}' cannot be unset. You should remove '{field}' from \
-         your request or supply a non-empty value."
-    ))
-    .code("parameter_invalid_empty")
-    .param(field))
 }
