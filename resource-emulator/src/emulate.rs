@@ -101,6 +101,20 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
         Ok(())
     }
 
+    /// The list parameters this resource applies itself, in [`listed`](Emulate::listed),
+    /// rather than by the generic rule (the field equals the value; a parameter that is no
+    /// field is refused).
+    fn list_filters() -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Whether `object` (as shown) belongs in a list asked with `params`, besides the generic
+    /// filters: Stripe leaves canceled subscriptions out unless `status` asks for them.
+    fn listed(object: &Object, params: &Object) -> bool {
+        let _ = (object, params);
+        true
+    }
+
     /// Whether the object may be deleted (Stripe refuses to delete a product that has prices).
     ///
     /// # Errors

@@ -140,6 +140,8 @@ struct Collection {
     on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_show: fn(&mut Object, &Context<'_>),
     on_delete: fn(&Object, &Context<'_>) -> Result<(), Rejection>,
+    list_filters: &'static [&'static str],
+    listed: fn(&Object, &Object) -> bool,
     serve: fn(&str, &Context<'_>) -> Option<Download>,
     /// Decodes the object as the declared type: catches a hook that broke the shape.
     check: fn(&Object) -> Result<(), String>,
@@ -389,6 +391,8 @@ impl Engine {
             on_update: R::on_update,
             on_show: R::on_show,
             on_delete: R::on_delete,
+            list_filters: R::list_filters(),
+            listed: R::listed,
             serve: R::serve,
             check: |object| {
                 serde_json::from_value::<R>(Value::Object(object.clone()))
@@ -1299,6 +1303,7 @@ impl Engine {
             )?),
             None => None,
         };
+        let collection = &self.collections[index];
         let filters: Vec<(&String, &Value)> = params
             .iter()
             .filter(|(name, value)| {
@@ -1307,10 +1312,10 @@ impl Engine {
                         name.as_str(),
                         "limit" | "starting_after" | "ending_before" | "created" | "expand"
                     )
+                    && !collection.list_filters.contains(&name.as_str())
             })
             .collect();
 
-        let collection = &self.collections[index];
         // A filter on a field the object does not have would match nothing, silently: Stripe
         // refuses a parameter it does not know.
         if let Some((name, _)) = filters.iter().find(|(name, _)| {
@@ -1335,6 +1340,7 @@ impl Engine {
             }) && filters
                 .iter()
                 .all(|(name, wanted)| field_matches(object.get(name.as_str()), wanted))
+                && (collection.listed)(object, params)
         };
         let mut page: Vec<Object> = Vec::with_capacity(limit.min(MAX_LIMIT as usize) + 1);
         let mut collect = |keys: &mut dyn Iterator<Item = &String>| {

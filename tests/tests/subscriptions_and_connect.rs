@@ -168,6 +168,26 @@ fn subscriptions(emulator: &Emulator, client: &Client) {
     let listed = Subscription::list(client, &by_status("active")).unwrap();
     let ids: Vec<_> = listed.data.iter().map(|s| &s.id).collect();
     assert_eq!(ids, [&to_pay.id, &paid.id]);
+    // Without `status`, canceled ones are left out, as on Stripe; `all` and `ended` ask for them.
+    let listed = |status: Option<&str>| {
+        let params = ListSubscriptions {
+            status: status.map(Into::into),
+            customer: Some(customer.id.as_str().into()),
+            limit: Some(100),
+            ..Default::default()
+        };
+        Subscription::list(client, &params)
+            .unwrap()
+            .data
+            .into_iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>()
+    };
+    let (default, all, ended) = (listed(None), listed(Some("all")), listed(Some("ended")));
+    assert!(!default.contains(&to_cancel.id) && all.contains(&to_cancel.id));
+    assert!(ended.contains(&to_cancel.id) && ended.contains(&declined.id));
+    assert!(!ended.contains(&paid.id));
+    assert_eq!(all.len(), default.len() + 1);
     let found = Subscription::search(client, &SearchParams::new("status:'past_due'")).unwrap();
     let ids: Vec<_> = found.data.iter().map(|s| &s.id).collect();
     assert_eq!(ids, [&to_invoice.id]);

@@ -16,7 +16,9 @@
 //!   (`invoice_now` and `prorate` change nothing: there are no invoices); a subscription already
 //!   canceled is Stripe's 404 `No such subscription`, as Stripe answers it;
 //! - `resume` takes a `paused` subscription back to `active`, any other is a 400;
-//! - a canceled subscription can only update its metadata, as on Stripe.
+//! - a canceled subscription can only update its metadata, as on Stripe;
+//! - a list leaves canceled subscriptions out unless `status` asks for them (`all`, `ended`,
+//!   `canceled`).
 //!
 //! The subscription keeps its `trial_settings` as Stripe shows them.
 
@@ -89,6 +91,22 @@ impl Emulate for Subscription {
         };
         subscription.insert("status".into(), status.into());
         Ok(())
+    }
+
+    fn list_filters() -> &'static [&'static str] {
+        &["status"]
+    }
+
+    /// As on Stripe: without `status`, every subscription but the canceled ones; `all`, every
+    /// one; `ended`, the canceled and expired ones; otherwise that status.
+    fn listed(subscription: &Object, params: &Object) -> bool {
+        let status = status(subscription);
+        match params.get("status").and_then(Value::as_str) {
+            None => status != "canceled",
+            Some("all") => true,
+            Some("ended") => matches!(status, "canceled" | "incomplete_expired"),
+            Some(wanted) => status == wanted,
+        }
     }
 
     fn on_update(
