@@ -4,7 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::event::EventError;
 use crate::transport::TransportError;
+use crate::webhook::SignatureError;
 
 /// The class of an [`Error`], as Stripe's official SDKs classify it (DESIGN 5.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,10 +28,15 @@ pub enum ErrorKind {
     Api,
     /// No response: connection refused or reset, DNS, TLS or a timeout.
     Connection,
-    /// A success response whose body is not the expected JSON.
+    /// A success response whose body is not the expected JSON; also an event whose JSON, or the
+    /// object it carries, is not what was asked for ([`Error::Event`]).
     Decode,
     /// Refused before anything was sent: a malformed id, a bad header value, a bad option.
     InvalidInput,
+    /// A webhook's `Stripe-Signature` header does not prove that Stripe sent the payload:
+    /// missing, malformed, no matching signature, or signed too long ago (see
+    /// [`Webhook`](crate::Webhook)). Answer the request with a 400 and do not act on it.
+    SignatureVerification,
 }
 
 /// Everything that can go wrong with a call.
@@ -47,6 +54,13 @@ pub enum Error {
     Decode(Box<DecodeError>),
     /// Refused before sending; the message says what is wrong with the input.
     InvalidInput(String),
+    /// A webhook's signature header did not verify ([`ErrorKind::SignatureVerification`]); the
+    /// reason says why. It never holds the secret.
+    SignatureVerification(Box<SignatureError>),
+    /// An event's JSON, or the object it carries, is not what was asked for
+    /// ([`ErrorKind::Decode`]): a webhook payload that is not an event, or
+    /// [`EventData::object_as`](crate::EventData::object_as) asked for another object.
+    Event(Box<EventError>),
 }
 
 /// An error response: its status, `Request-Id`, and Stripe's error body kept whole.
@@ -115,6 +129,8 @@ impl Error {
             Error::Connection(_) => ErrorKind::Connection,
             Error::Decode(_) => ErrorKind::Decode,
             Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::SignatureVerification(_) => ErrorKind::SignatureVerification,
+            Error::Event(_) => ErrorKind::Decode,
         }
     }
 
@@ -124,7 +140,10 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
-            Error::Connection(_) | Error::InvalidInput(_) => None,
+            Error::Connection(_)
+            | Error::InvalidInput(_)
+            | Error::SignatureVerification(_)
+            | Error::Event(_) => None,
         }
     }
 
@@ -148,6 +167,8 @@ impl Error {
             Error::Decode(decode) => Some(&decode.message),
             Error::InvalidInput(message) => Some(message),
             Error::Connection(transport) => Some(transport.message()),
+            Error::SignatureVerification(reason) => Some(reason.message()),
+            Error::Event(event) => Some(event.message()),
         }
     }
 
@@ -157,7 +178,10 @@ impl Error {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
             Error::Decode(decode) => decode.request_id.as_deref(),
-            Error::Connection(_) | Error::InvalidInput(_) => None,
+            Error::Connection(_)
+            | Error::InvalidInput(_)
+            | Error::SignatureVerification(_)
+            | Error::Event(_) => None,
         }
     }
 
@@ -172,6 +196,16 @@ impl Error {
 
     pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
         Error::InvalidInput(message.into())
+    }
+
+    /// A webhook signature that did not verify, for `reason`.
+    pub(crate) fn signature(reason: SignatureError) -> Self {
+        Error::SignatureVerification(Box::new(reason))
+    }
+
+    /// An event that is not what was asked for.
+    pub(crate) fn event(error: EventError) -> Self {
+        Error::Event(Box::new(error))
     }
 }
 
@@ -211,6 +245,8 @@ impl fmt::Display for Error {
                 )
             }
             Error::InvalidInput(message) => f.write_str(message),
+            Error::SignatureVerification(reason) => reason.fmt(f),
+            Error::Event(event) => event.fmt(f),
         }
     }
 }

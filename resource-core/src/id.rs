@@ -167,7 +167,9 @@ macro_rules! __define_id {
                 }
             }
 
+            // Not offered in rustc's hints for another type: an id type is not interchangeable.
             #[automatically_derived]
+            #[diagnostic::do_not_recommend]
             impl $crate::ResourceId for $name {
                 const PREFIX: &'static str = $crate::__private::first_prefix(<Self as $crate::ResourceId>::PREFIXES);
                 const PREFIXES: &'static [&'static str] = &[$($prefix),*];

@@ -10,7 +10,9 @@
 //! - [`Error`] and [`ErrorKind`]: Stripe's error taxonomy, with the error body kept whole;
 //! - [`List`] and [`Paginator`]: one page, or every page lazily in either direction;
 //! - the shared parameter and field types: [`Expandable`], [`Metadata`], [`RangeQuery`],
-//!   [`ExpiresAt`], [`RetrieveParams`], [`Deleted`].
+//!   [`ExpiresAt`], [`RetrieveParams`], [`Deleted`];
+//! - webhooks: [`Webhook`] verifies a `Stripe-Signature` header as the official SDKs do and
+//!   decodes the [`Event`]; [`WebhookEndpoint`] manages the endpoints.
 //!
 //! ```no_run
 //! use resource_core::Client;
@@ -26,11 +28,16 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+// Generated code names `::resource_core`: this lets the crate derive its own resources
+// (`Event`, `WebhookEndpoint`).
+extern crate self as resource_core;
+
 mod answer;
 mod body;
 mod client;
 mod deleted;
 mod error;
+mod event;
 mod expandable;
 pub mod form;
 mod id;
@@ -50,6 +57,8 @@ mod undeclared;
 mod upload;
 #[cfg(feature = "ureq")]
 mod ureq_transport;
+mod webhook;
+mod webhook_endpoint;
 
 pub use answer::{Binary, Download, FromResponse};
 pub use body::{Body, BodyReader};
@@ -59,6 +68,7 @@ pub use client::{
 };
 pub use deleted::{Deleted, OrDeleted};
 pub use error::{ApiError, ApiErrorBody, Error, ErrorKind};
+pub use event::{Event, EventData, EventError, EventId, EventRequest, ListEvents};
 pub use expandable::Expandable;
 pub use id::{MAX_ID_LEN, ResourceId};
 pub use list::{List, Paginator};
@@ -77,6 +87,11 @@ pub use transport::{
 pub use upload::Upload;
 #[cfg(feature = "ureq")]
 pub use ureq_transport::UreqTransport;
+pub use webhook::{SignatureError, Webhook};
+pub use webhook_endpoint::{
+    CreateWebhookEndpoint, ListWebhookEndpoints, UpdateWebhookEndpoint, WebhookEndpoint,
+    WebhookEndpointId,
+};
 
 /// Derives a Stripe API resource. See the crate `resource-derive` for the attribute grammar.
 pub use resource_derive::StripeResource;

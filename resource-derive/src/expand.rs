@@ -242,6 +242,7 @@ fn trait_impls(resource: &Resource) -> TokenStream {
         tokens.extend(quote! {
             #[automatically_derived]
             #[allow(unused_qualifications)]
+            #[diagnostic::do_not_recommend]
             impl ::resource_core::#trait_name for #ident {
                 #assoc
                 #consts
