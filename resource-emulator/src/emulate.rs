@@ -9,7 +9,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::decode::decode_params;
-use crate::engine::Engine;
+use crate::engine::{Engine, internal};
+use crate::event_types::is_event_type;
+use crate::events::Emitted;
 use crate::rejection::Rejection;
 
 /// A stored object: its JSON fields.
@@ -106,6 +108,17 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
     /// field is refused).
     fn list_filters() -> &'static [&'static str] {
         &[]
+    }
+
+    /// Refuses a list's parameters as a whole, before anything is listed: parameters that
+    /// exclude each other (events take `type` or `types`, not both), too many values.
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] to answer with.
+    fn check_list(params: &Object) -> Result<(), Rejection> {
+        let _ = params;
+        Ok(())
     }
 
     /// Whether `object` (as shown) belongs in a list asked with `params`, besides the generic
@@ -213,12 +226,20 @@ pub struct UploadInfo<'a> {
     pub size: usize,
 }
 
+/// What hooks asked for while one request was handled: objects to make and events to emit.
+#[derive(Default)]
+pub(crate) struct Asked {
+    pub(crate) later: Vec<Later>,
+    pub(crate) emitted: Vec<Emitted>,
+}
+
 /// What hooks may look at: the clock, the emulator's public URL, stored objects and uploads; and
-/// what they may ask for: objects to create once the current one is stored.
+/// what they may ask for: objects to create once the current one is stored, events to emit.
 pub struct Context<'a> {
     pub(crate) engine: &'a Engine,
     pub(crate) now: i64,
     pub(crate) later: RefCell<Vec<Later>>,
+    pub(crate) emitted: RefCell<Vec<Emitted>>,
     pub(crate) refusal: RefCell<Option<Rejection>>,
 }
 
@@ -228,8 +249,62 @@ impl<'a> Context<'a> {
             engine,
             now: engine.now(),
             later: RefCell::new(Vec::new()),
+            emitted: RefCell::new(Vec::new()),
             refusal: RefCell::new(None),
         }
+    }
+
+    /// What the hooks asked for.
+    pub(crate) fn into_asked(self) -> Asked {
+        Asked {
+            later: self.later.into_inner(),
+            emitted: self.emitted.into_inner(),
+        }
+    }
+
+    /// Emits the event `type_` about the object the hook is handling, as Stripe does for what
+    /// an action did (`payment_intent.succeeded`, `checkout.session.expired`): once the request
+    /// succeeds (or is refused after storing, see
+    /// [`refuse_after_storing`](Context::refuse_after_storing)), an event whose `data.object`
+    /// is the object as answered; a `*.updated` one carries `data.previous_attributes`, and is
+    /// left out when nothing changed. The engine emits `{object}.created`, `.updated` and
+    /// `.deleted` itself; a hook names the others. Emitted from `on_create`, `on_update`,
+    /// `on_delete` and actions; elsewhere (`on_show`, `serve`) nothing is emitted.
+    ///
+    /// ```ignore
+    /// context.emit("payment_intent.succeeded")?;
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A 500 when Stripe has no event of that type (see [`EVENT_TYPES`](crate::EVENT_TYPES)):
+    /// a mistake in the hook, not in the request.
+    pub fn emit(&self, type_: &str) -> Result<(), Rejection> {
+        self.push_emitted(type_, None)
+    }
+
+    /// Emits the event `type_` about `object`, another object than the one the hook is
+    /// handling (the charge a refund refunds: `charge.refunded`), as [`emit`](Context::emit)
+    /// does; `object` is its `data.object` as given.
+    ///
+    /// # Errors
+    ///
+    /// As [`emit`](Context::emit).
+    pub fn emit_about(&self, type_: &str, object: Object) -> Result<(), Rejection> {
+        self.push_emitted(type_, Some(object))
+    }
+
+    fn push_emitted(&self, type_: &str, about: Option<Object>) -> Result<(), Rejection> {
+        if !is_event_type(type_) {
+            return Err(internal(format!(
+                "a hook emitted `{type_}`, which is not an event type Stripe has"
+            )));
+        }
+        self.emitted.borrow_mut().push(Emitted {
+            type_: type_.to_owned(),
+            about,
+        });
+        Ok(())
     }
 
     /// From an action's hook: answers `rejection` once the object, as the hook left it, is

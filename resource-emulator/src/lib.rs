@@ -20,7 +20,12 @@
 //! - uploads kept once, and only when the request that carries them succeeds; served as
 //!   attachments (`nosniff`) where a resource says, with the secret key or publicly
 //!   ([`Emulate::serve`]);
-//! - `expand` of the fields a resource declares expandable, including `data.<field>` on lists.
+//! - `expand` of the fields a resource declares expandable, including `data.<field>` on lists;
+//! - the events Stripe emits ([`EVENT_TYPES`]), recorded for every request that succeeded and
+//!   served at `GET /v1/events` by every emulator: `{object}.created`, `.updated` (with
+//!   `previous_attributes`) and `.deleted`, and those hooks name ([`Context::emit`]); at most
+//!   [`Emulator::DEFAULT_EVENT_CAPACITY`] kept unless [`Emulator::set_event_capacity`] says
+//!   otherwise. No webhook is delivered yet.
 //!
 //! Use it in process, as a `resource_core::Transport`:
 //!
@@ -41,6 +46,8 @@ mod auth;
 pub mod decode;
 mod emulate;
 mod engine;
+mod event_types;
+mod events;
 mod idempotency;
 mod multipart;
 mod rejection;
@@ -54,6 +61,7 @@ use resource_core::{Client, Request, Response, Transport, TransportError, Transp
 
 pub use emulate::{Access, ActionHook, Context, Download, Emulate, Object, Routes, UploadInfo};
 pub use engine::{Incoming, Outgoing, Usage};
+pub use event_types::{EVENT_TYPES, is_event_type};
 pub use rejection::Rejection;
 #[cfg(feature = "server")]
 pub use server::{ServeOptions, Server};
@@ -77,12 +85,15 @@ impl std::fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// An empty emulator serving no resource yet, its clock on the system time.
+    /// An empty emulator serving no resource yet but the events it records
+    /// (`GET /v1/events`, `GET /v1/events/{id}`), its clock on the system time.
     #[must_use]
     pub fn new() -> Self {
-        Emulator {
+        let emulator = Emulator {
             engine: Arc::new(RwLock::new(engine::Engine::new())),
-        }
+        };
+        emulator.register::<resource_core::Event>();
+        emulator
     }
 
     /// Serves `R`'s operations.
@@ -131,8 +142,20 @@ impl Emulator {
         self.engine().set_idempotency_capacity(keys);
     }
 
+    /// How many events are kept unless [`set_event_capacity`](Emulator::set_event_capacity)
+    /// says otherwise: 10,000 (Stripe keeps 30 days of them).
+    pub const DEFAULT_EVENT_CAPACITY: usize = events::DEFAULT_CAPACITY;
+
+    /// Sets how many events are kept at most (default
+    /// [`DEFAULT_EVENT_CAPACITY`](Emulator::DEFAULT_EVENT_CAPACITY)); beyond it the oldest are
+    /// dropped, now and as new ones come. 0 keeps none. Each event holds a copy of its object.
+    pub fn set_event_capacity(&self, events: usize) {
+        self.engine().set_event_capacity(events);
+    }
+
     /// What the emulator holds besides its objects: the uploads kept (each the upload of a
-    /// stored object) and the idempotency keys remembered, with their bytes. For tests and
+    /// stored object), the idempotency keys remembered, with their bytes, and the events kept.
+    /// For tests and
     /// long-running servers that watch their memory.
     #[must_use]
     pub fn usage(&self) -> Usage {

@@ -9,7 +9,8 @@
 //!   the sum of the line items (no discounts, no taxes);
 //! - a new session is `open` and `unpaid`, at `url` (`{base_url}/c/pay/{id}`), and expires 24
 //!   hours after its creation: then, as after `expire`, it shows `expired`, with no `url`;
-//! - only an `open` session can be expired, as on Stripe;
+//! - only an `open` session can be expired, as on Stripe: `checkout.session.expired` is emitted
+//!   (not yet for a session that expires on the clock, which no request causes);
 //! - each line item is listed through its session, in the order given, with its price whole and
 //!   its product's name as `description`.
 
@@ -214,7 +215,7 @@ fn fits(mode: &str, items: &[Object]) -> Result<(), Rejection> {
     Ok(())
 }
 
-fn expire(session: &mut Object, _: &Object, _: &Context<'_>) -> Result<(), Rejection> {
+fn expire(session: &mut Object, _: &Object, context: &Context<'_>) -> Result<(), Rejection> {
     let status = text(session, "status");
     if status != "open" {
         return Err(Rejection::invalid_request(format!(
@@ -223,7 +224,7 @@ fn expire(session: &mut Object, _: &Object, _: &Context<'_>) -> Result<(), Rejec
         )));
     }
     expired(session);
-    Ok(())
+    context.emit("checkout.session.expired")
 }
 
 /// The session closes: no more payment page.

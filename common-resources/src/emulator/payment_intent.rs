@@ -10,7 +10,12 @@
 //!   `succeeded`; `cancel` (with a `cancellation_reason`) any state but `succeeded` and
 //!   `canceled` to `canceled`;
 //! - an action in another state is Stripe's 400 `payment_intent_unexpected_state`;
-//! - the money received is a `charge` balance transaction, in the balance.
+//! - the money received is a `charge` balance transaction, in the balance;
+//! - the events Stripe emits besides `payment_intent.created`: `payment_intent.succeeded` (a
+//!   confirmation with automatic capture, a capture), `payment_intent.amount_capturable_updated`
+//!   (a confirmation with manual capture), `payment_intent.payment_failed` (a decline, though
+//!   the request is refused), `payment_intent.canceled`. The charges are no resource here, so
+//!   no `charge.*` event is emitted for them.
 
 use resource_emulator::{Context, Emulate, Emulator, Object, Rejection, Routes};
 use serde_json::{Value, json};
@@ -128,6 +133,7 @@ fn confirm(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
             intent.insert("latest_charge".into(), charge.clone().into());
             intent.insert("payment_method".into(), Value::Null);
             intent.insert("status".into(), "requires_payment_method".into());
+            context.emit("payment_intent.payment_failed")?;
             context.refuse_after_storing(Rejection {
                 type_: "card_error",
                 ..Rejection::invalid_request(message)
@@ -148,10 +154,10 @@ fn confirm(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
             if manual {
                 intent.insert("amount_capturable".into(), amount);
                 intent.insert("status".into(), "requires_capture".into());
+                context.emit("payment_intent.amount_capturable_updated")
             } else {
-                received(intent, amount.as_i64().unwrap_or_default(), context);
+                received(intent, amount.as_i64().unwrap_or_default(), context)
             }
-            Ok(())
         }
     }
 }
@@ -175,13 +181,12 @@ fn capture(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
         .param("amount_to_capture"));
     }
     intent.insert("amount_capturable".into(), 0.into());
-    received(intent, amount, context);
-    Ok(())
+    received(intent, amount, context)
 }
 
 /// The intent succeeded with `amount` received through its latest charge, which moves the
 /// balance.
-fn received(intent: &mut Object, amount: i64, context: &Context<'_>) {
+fn received(intent: &mut Object, amount: i64, context: &Context<'_>) -> Result<(), Rejection> {
     intent.insert("amount_received".into(), amount.into());
     intent.insert("status".into(), "succeeded".into());
     let currency = intent
@@ -193,9 +198,10 @@ fn received(intent: &mut Object, amount: i64, context: &Context<'_>) {
         .and_then(Value::as_str)
         .unwrap_or_default();
     balance::moved(context, "charge", amount, currency, charge);
+    context.emit("payment_intent.succeeded")
 }
 
-fn cancel(intent: &mut Object, params: &Object, _: &Context<'_>) -> Result<(), Rejection> {
+fn cancel(intent: &mut Object, params: &Object, context: &Context<'_>) -> Result<(), Rejection> {
     if matches!(status(intent), "succeeded" | "canceled") {
         return Err(unexpected_state(intent, "cancel"));
     }
@@ -206,5 +212,5 @@ fn cancel(intent: &mut Object, params: &Object, _: &Context<'_>) -> Result<(), R
     intent.insert("cancellation_reason".into(), reason);
     intent.insert("amount_capturable".into(), 0.into());
     intent.insert("status".into(), "canceled".into());
-    Ok(())
+    context.emit("payment_intent.canceled")
 }

@@ -10,14 +10,17 @@
 //!   (the refund's `balance_transaction`);
 //! - only a refund in `requires_action` can be canceled (none is, unless stored so with
 //!   [`Emulator::insert`]): it gives the money back to the balance (a `refund_failure`
-//!   balance transaction) and frees its amount to be refunded again.
+//!   balance transaction) and frees its amount to be refunded again;
+//! - the events Stripe emits: `refund.created` and `charge.refunded` for a refund (the charge,
+//!   which is no resource here, made from its intent: amounts, `refunded`, `payment_intent`),
+//!   `refund.updated` and `charge.refund.updated` for an update or a cancel.
 
 use resource_emulator::{Context, Emulate, Emulator, Object, Rejection, Routes};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::{CancelRefund, Refund};
 
-use super::fields::{integer, no_such, text};
+use super::fields::{integer, no_such, object, text};
 
 use super::balance;
 
@@ -94,7 +97,19 @@ impl Emulate for Refund {
         }
         refund.insert("amount".into(), amount.into());
         balance::moved(context, "refund", -amount, currency, text(refund, "id"));
-        Ok(())
+        context.emit_about(
+            "charge.refunded",
+            refunded_charge(intent, refunded + amount),
+        )
+    }
+
+    fn on_update(
+        _: &Object,
+        _: &mut Object,
+        _: &Object,
+        context: &Context<'_>,
+    ) -> Result<(), Rejection> {
+        context.emit("charge.refund.updated")
     }
 
     fn on_show(refund: &mut Object, context: &Context<'_>) {
@@ -170,7 +185,23 @@ fn cancel(refund: &mut Object, _: &Object, context: &Context<'_>) -> Result<(), 
     }
     refund.insert("status".into(), "canceled".into());
     refund.insert("failure_reason".into(), "merchant_request".into());
-    Ok(())
+    context.emit("charge.refund.updated")
+}
+
+/// The charge of `intent` once `refunded` of it is refunded, as `charge.refunded` carries it:
+/// the charge is no resource here, so only what its intent knows.
+fn refunded_charge(intent: &Object, refunded: i64) -> Object {
+    let captured = integer(intent, "amount_received");
+    object(json!({
+        "id": text(intent, "latest_charge"), "object": "charge",
+        "amount": integer(intent, "amount"), "amount_captured": captured,
+        "amount_refunded": refunded, "captured": true, "created": integer(intent, "created"),
+        "currency": text(intent, "currency"), "customer": intent.get("customer"),
+        "description": intent.get("description"), "livemode": false, "metadata": {},
+        "paid": true, "payment_intent": text(intent, "id"),
+        "payment_method": intent.get("payment_method"), "refunded": refunded >= captured,
+        "status": "succeeded",
+    }))
 }
 
 /// An amount as Stripe writes it in messages: `$20.00`, or `20.00 EUR` (two decimals assumed).

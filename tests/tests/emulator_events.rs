@@ -1,0 +1,915 @@
+//! The events the emulator records as Stripe emits them (`GET /v1/events`): one per create,
+//! update (with `previous_attributes`) and delete, and those the hooks name for what actions do;
+//! each carrying the request that caused it. Only types Stripe has, never for a refused request
+//! nor for a replay. In process and over HTTP.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    missing_docs,
+    reason = "test code and a test-only resource"
+)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common_resources::emulator::{CARD_DECLINED, CARD_VISA};
+use common_resources::{
+    Account, CancelSubscription, CapturePaymentIntent, CheckoutLineItemParams, CheckoutSession,
+    ConfirmPaymentIntent, Coupon, CreateAccount, CreateCheckoutSession, CreateCoupon,
+    CreateCustomer, CreateExternalAccount, CreatePaymentIntent, CreatePrice, CreateRefund,
+    CreateSubscription, CreateTaxId, Customer, ExpireCheckoutSession, ExternalAccount,
+    PaymentIntent, Price, PriceDataParams, PriceProductDataParams, ProductDataParams,
+    RecurringParams, Refund, Subscription, SubscriptionItemParams, TaxId, UpdateCustomer,
+    UpdateRefund, UpdateSubscription,
+};
+use file_link::{CreateFile, CreateFileLink, File, FileLink, FileLinkData, FilePurpose};
+use resource_core::StripeResource;
+use resource_core::{
+    Client, DEFAULT_API_VERSION, ErrorKind, Event, ListEvents, MetadataParam, Method, Request,
+    RequestOptions, Response, Transport, TransportError, Upload, UreqTransport,
+};
+use resource_emulator::{Context, Emulate, Emulator, Object, Rejection, Routes, Server};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// One request as an event should name it: the `Request-Id` it was answered with, and the
+/// `Idempotency-Key` it was sent with (the client sends a fresh one with every `POST`).
+#[derive(Debug, Clone)]
+struct Sent {
+    request_id: String,
+    idempotency_key: Option<String>,
+}
+
+impl Sent {
+    /// The event's `request`.
+    fn as_request(&self) -> Value {
+        json!({"id": self.request_id, "idempotency_key": self.idempotency_key})
+    }
+}
+
+/// A transport that keeps what each request was sent and answered with.
+#[derive(Debug)]
+struct Recorder<T> {
+    inner: T,
+    sent: Arc<Mutex<Vec<Sent>>>,
+}
+
+impl<T: Transport> Transport for Recorder<T> {
+    fn send(&self, request: &Request<'_>) -> Result<Response, TransportError> {
+        let response = self.inner.send(request)?;
+        let idempotency_key = request
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("Idempotency-Key"))
+            .map(|(_, value)| value.to_string());
+        let request_id = response.header("Request-Id").unwrap_or_default().to_owned();
+        self.sent.lock().unwrap().push(Sent {
+            request_id,
+            idempotency_key,
+        });
+        Ok(response)
+    }
+}
+
+/// An emulator serving every resource, and a client whose answers' request ids are kept.
+struct Setup {
+    emulator: Emulator,
+    client: Client,
+    sent: Arc<Mutex<Vec<Sent>>>,
+    _server: Option<Server>,
+}
+
+impl Setup {
+    /// The last request sent.
+    fn last(&self) -> Sent {
+        self.sent.lock().unwrap().last().cloned().unwrap()
+    }
+
+    /// The `Request-Id` of the last answer.
+    fn last_request_id(&self) -> String {
+        self.last().request_id
+    }
+
+    /// `GET /v1/events` with `query`: the page's events, newest first.
+    fn events(&self, query: Value) -> Vec<Value> {
+        let page: Value = self
+            .client
+            .request(Method::Get, "/v1/events", &query)
+            .unwrap();
+        assert_eq!(page["object"], "list");
+        page["data"].as_array().unwrap().clone()
+    }
+
+    /// Every event's type, newest first.
+    fn types(&self) -> Vec<String> {
+        self.events(json!({"limit": 100}))
+            .iter()
+            .map(|event| event["type"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+fn new_emulator() -> Emulator {
+    let emulator = Emulator::new();
+    common_resources::emulator::register(&emulator);
+    file_link::emulator::register(&emulator);
+    emulator
+}
+
+/// Runs `check` in process, then over HTTP (`tests::served`), each on a fresh emulator.
+fn on_both_paths(check: impl Fn(&Setup)) {
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let emulator = new_emulator();
+    let recorder = Recorder {
+        inner: emulator.clone(),
+        sent: sent.clone(),
+    };
+    let client = Client::builder("sk_test_123")
+        .transport(recorder)
+        .max_network_retries(0)
+        .build()
+        .unwrap();
+    check(&Setup {
+        emulator,
+        client,
+        sent,
+        _server: None,
+    });
+
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let emulator = new_emulator();
+    let (server, _) = tests::served(&emulator);
+    let recorder = Recorder {
+        inner: UreqTransport::new(Duration::from_secs(30), Duration::from_secs(5)),
+        sent: sent.clone(),
+    };
+    let client = Client::builder("sk_test_123")
+        .base_url(server.url())
+        .files_base_url(server.url())
+        .transport(recorder)
+        .max_network_retries(0)
+        .build()
+        .unwrap();
+    check(&Setup {
+        emulator,
+        client,
+        sent,
+        _server: Some(server),
+    });
+}
+
+/// Metadata to set (`""` unsets the key).
+fn metadata(pairs: &[(&str, &str)]) -> MetadataParam {
+    let mut metadata = MetadataParam::new();
+    for (key, value) in pairs {
+        match *value {
+            "" => metadata.unset(*key),
+            value => metadata.set(*key, value),
+        };
+    }
+    metadata
+}
+
+#[test]
+fn a_customer_created_updated_and_deleted_emits_three_events() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let created = Customer::create(
+            client,
+            &CreateCustomer {
+                name: Some("Jenny".into()),
+                email: Some("jenny@example.com".into()),
+                metadata: metadata(&[("order", "6735"), ("tier", "gold")]),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let create = setup.last();
+        let updated = Customer::update(
+            client,
+            &created.id,
+            &UpdateCustomer {
+                name: Some("Jenny Rosen".into()),
+                metadata: metadata(&[("tier", ""), ("vip", "yes")]),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let update = setup.last();
+        // An update that changes nothing emits nothing, as on Stripe.
+        Customer::update(client, &created.id, &UpdateCustomer::default()).unwrap();
+        Customer::delete(client, &created.id).unwrap();
+        let delete = setup.last();
+        assert!(create.request_id.starts_with("req_"));
+        assert_ne!(create.request_id, update.request_id);
+        assert!(create.idempotency_key.is_some() && delete.idempotency_key.is_none());
+
+        let events = setup.events(json!({}));
+        let types: Vec<_> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+        assert_eq!(
+            types,
+            ["customer.deleted", "customer.updated", "customer.created"],
+            "newest first"
+        );
+        let now = setup.emulator.now();
+        for (event, sent) in events.iter().zip([&delete, &update, &create]) {
+            let mut fields: Vec<&str> = event
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            fields.sort_unstable();
+            assert_eq!(
+                fields,
+                [
+                    "api_version",
+                    "created",
+                    "data",
+                    "id",
+                    "livemode",
+                    "object",
+                    "pending_webhooks",
+                    "request",
+                    "type"
+                ],
+                "Stripe's fields (`account` only on Connect events)"
+            );
+            assert!(event["id"].as_str().unwrap().starts_with("evt_"), "{event}");
+            assert_eq!(event["object"], "event");
+            assert_eq!(event["api_version"], DEFAULT_API_VERSION);
+            assert!((now - 5..=now).contains(&event["created"].as_i64().unwrap()));
+            assert_eq!(event["livemode"], false);
+            assert_eq!(event["pending_webhooks"], 0);
+            assert_eq!(
+                event["request"],
+                sent.as_request(),
+                "the request that caused it: the Request-Id it was answered with, the \
+                 Idempotency-Key it was sent with"
+            );
+            // Each is there by its id too.
+            let id = event["id"].as_str().unwrap();
+            let retrieved: Value = client
+                .request(Method::Get, &format!("/v1/events/{id}"), &json!({}))
+                .unwrap();
+            assert_eq!(&retrieved, event);
+        }
+
+        // `customer.created` carries the customer as answered; `customer.updated` it as
+        // answered and the changed fields' old values (a hash's changed keys only).
+        let [deleted_event, updated_event, created_event] = &events[..] else {
+            panic!("{events:?}")
+        };
+        assert_eq!(created_event["data"], json!({"object": as_json(&created)}));
+        assert_eq!(updated_event["data"]["object"], as_json(&updated));
+        assert_eq!(
+            updated_event["data"]["previous_attributes"],
+            json!({"name": "Jenny", "metadata": {"tier": "gold", "vip": null}})
+        );
+        // `customer.deleted` carries the customer as it was, as Stripe's does.
+        assert_eq!(deleted_event["data"], json!({"object": as_json(&updated)}));
+    });
+}
+
+#[test]
+fn events_read_back_through_resource_core_event() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let jenny = Customer::create(
+            client,
+            &CreateCustomer {
+                email: Some("jenny@example.com".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let renamed = UpdateCustomer {
+            email: Some("jenny.rosen@example.com".into()),
+            ..Default::default()
+        };
+        Customer::update(client, &jenny.id, &renamed).unwrap();
+        PaymentIntent::create(client, &CreatePaymentIntent::new(100, "usd")).unwrap();
+
+        let customers = ListEvents {
+            type_: Some("customer.*".into()),
+            ..ListEvents::default()
+        };
+        let listed = Event::list(client, &customers).unwrap();
+        let types: Vec<_> = listed.data.iter().map(|e| e.type_.as_str()).collect();
+        assert_eq!(types, ["customer.updated", "customer.created"]);
+        let created = Event::retrieve(client, &listed.data[1].id).unwrap();
+        assert_eq!(created, listed.data[1]);
+        assert_eq!(created.data.object_as::<Customer>().unwrap(), jenny);
+        assert_eq!(created.data.previous_attributes, None);
+
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct EmailChange {
+            email: Option<String>,
+        }
+        let update = &listed.data[0];
+        assert_eq!(
+            update.data.previous_attributes_as::<EmailChange>().unwrap(),
+            Some(EmailChange {
+                email: Some("jenny@example.com".into())
+            })
+        );
+        let request = update.request.clone().unwrap();
+        assert!(request.id.is_some_and(|id| id.starts_with("req_")));
+
+        let both = ListEvents {
+            types: vec!["payment_intent.created".into(), "customer.created".into()],
+            ..ListEvents::default()
+        };
+        let listed = Event::list(client, &both).unwrap();
+        let types: Vec<_> = listed.data.iter().map(|e| e.type_.as_str()).collect();
+        assert_eq!(types, ["payment_intent.created", "customer.created"]);
+        let page = Event::list(
+            client,
+            &ListEvents {
+                limit: Some(1),
+                ..ListEvents::default()
+            },
+        )
+        .unwrap();
+        assert!(page.has_more);
+        assert_eq!(page.data.len(), 1);
+    });
+}
+
+fn as_json<T: Serialize>(object: &T) -> Value {
+    serde_json::to_value(object).unwrap()
+}
+
+#[test]
+fn objects_made_by_hooks_emit_their_events_in_order() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let coupon = Coupon::create(
+            client,
+            &CreateCoupon {
+                percent_off: Some(25.0),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // A balance is a customer balance transaction (no event on Stripe); a coupon a discount.
+        let customer = Customer::create(
+            client,
+            &CreateCustomer {
+                balance: Some(500),
+                coupon: Some(coupon.id.as_str().into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let request_id = setup.last_request_id();
+        assert_eq!(
+            setup.types(),
+            [
+                "customer.discount.created",
+                "customer.created",
+                "coupon.created"
+            ]
+        );
+        let events = setup.events(json!({"limit": 2}));
+        assert!(events.iter().all(|e| e["request"]["id"] == request_id));
+        assert_eq!(
+            events[0]["data"]["object"]["customer"],
+            customer.id.as_str()
+        );
+        assert_eq!(events[1]["data"]["object"]["balance"], 500);
+    });
+}
+
+fn confirm(pm: &str) -> ConfirmPaymentIntent {
+    ConfirmPaymentIntent {
+        payment_method: Some(pm.into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn payment_intents_emit_stripes_events_for_each_step() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let intent = PaymentIntent::create(client, &CreatePaymentIntent::new(2000, "usd")).unwrap();
+        let paid = PaymentIntent::confirm(client, &intent.id, &confirm(CARD_VISA)).unwrap();
+        let confirmed = setup.last();
+        assert_eq!(
+            setup.types(),
+            ["payment_intent.succeeded", "payment_intent.created"]
+        );
+        let succeeded = &setup.events(json!({"limit": 1}))[0];
+        assert_eq!(succeeded["request"], confirmed.as_request());
+        assert_eq!(succeeded["data"], json!({"object": as_json(&paid)}));
+
+        // A decline is refused, yet Stripe emits `payment_intent.payment_failed`, about the
+        // intent as stored (its `last_payment_error`), for the request that was refused.
+        let declined =
+            PaymentIntent::create(client, &CreatePaymentIntent::new(500, "usd")).unwrap();
+        let error =
+            PaymentIntent::confirm(client, &declined.id, &confirm(CARD_DECLINED)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Card);
+        let refused = setup.last();
+        let failed = &setup.events(json!({"limit": 1}))[0];
+        assert_eq!(failed["type"], "payment_intent.payment_failed");
+        assert_eq!(failed["request"]["id"], error.request_id().unwrap());
+        assert_eq!(failed["request"], refused.as_request());
+        let object = &failed["data"]["object"];
+        assert_eq!(
+            (&object["id"], &object["last_payment_error"]["code"]),
+            (&json!(declined.id.as_str()), &json!("card_declined"))
+        );
+
+        // Manual capture: the amount becomes capturable, then is captured; a cancel.
+        let manual = PaymentIntent::create(
+            client,
+            &CreatePaymentIntent {
+                capture_method: Some("manual".into()),
+                confirm: Some(true),
+                payment_method: Some(CARD_VISA.into()),
+                ..CreatePaymentIntent::new(1500, "usd")
+            },
+        )
+        .unwrap();
+        PaymentIntent::capture(client, &manual.id, &CapturePaymentIntent::default()).unwrap();
+        let other = PaymentIntent::create(client, &CreatePaymentIntent::new(700, "usd")).unwrap();
+        PaymentIntent::cancel(client, &other.id, &Default::default()).unwrap();
+        assert_eq!(
+            setup.types()[..6],
+            [
+                "payment_intent.canceled",
+                "payment_intent.created",
+                "payment_intent.succeeded",
+                "payment_intent.amount_capturable_updated",
+                "payment_intent.created",
+                "payment_intent.payment_failed",
+            ]
+        );
+
+        // A refund: `refund.created`, and `charge.refunded` about the charge it refunds.
+        let refund = Refund::create(
+            client,
+            &CreateRefund {
+                payment_intent: Some(paid.id.as_str().into()),
+                amount: Some(500),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let events = setup.events(json!({"limit": 2}));
+        assert_eq!(
+            (&events[0]["type"], &events[1]["type"]),
+            (&json!("charge.refunded"), &json!("refund.created"))
+        );
+        assert_eq!(events[1]["data"]["object"], as_json(&refund));
+        let charge = &events[0]["data"]["object"];
+        assert_eq!(
+            (
+                &charge["id"],
+                &charge["object"],
+                &charge["amount_refunded"],
+                &charge["refunded"],
+                &charge["payment_intent"]
+            ),
+            (
+                &json!(paid.latest_charge),
+                &json!("charge"),
+                &json!(500),
+                &json!(false),
+                &json!(paid.id.as_str())
+            )
+        );
+    });
+}
+
+#[test]
+fn refunds_updated_or_canceled_emit_refund_updated_and_charge_refund_updated() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let intent = PaymentIntent::create(
+            client,
+            &CreatePaymentIntent {
+                confirm: Some(true),
+                payment_method: Some(CARD_VISA.into()),
+                ..CreatePaymentIntent::new(1000, "usd")
+            },
+        )
+        .unwrap();
+        // None waits for the customer through the API: stored as Stripe would have it, which
+        // emits nothing (no request caused it).
+        let fields = json!({
+            "amount": 300, "currency": "usd", "status": "requires_action",
+            "payment_intent": intent.id.as_str(), "charge": intent.latest_charge.as_deref(),
+        });
+        let Value::Object(fields) = fields else {
+            panic!()
+        };
+        let waiting = setup.emulator.insert::<Refund>(fields).unwrap();
+        let before = setup.types();
+        let tagged = UpdateRefund {
+            metadata: metadata(&[("ticket", "42")]),
+            ..Default::default()
+        };
+        Refund::update(client, &waiting.id, &tagged).unwrap();
+        Refund::cancel(client, &waiting.id, &Default::default()).unwrap();
+        let events = setup.events(json!({"limit": 4}));
+        let types: Vec<_> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+        assert_eq!(
+            types,
+            [
+                "charge.refund.updated",
+                "refund.updated",
+                "charge.refund.updated",
+                "refund.updated"
+            ]
+        );
+        assert_eq!(setup.types().len(), before.len() + 4);
+        for event in &events[..2] {
+            assert_eq!(
+                event["data"]["previous_attributes"],
+                json!({"status": "requires_action", "failure_reason": null})
+            );
+            assert_eq!(event["data"]["object"]["status"], "canceled");
+        }
+        for event in &events[2..] {
+            assert_eq!(
+                event["data"]["previous_attributes"],
+                json!({"metadata": {"ticket": null}})
+            );
+        }
+    });
+}
+
+#[test]
+fn a_refused_request_emits_nothing() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let error = PaymentIntent::create(client, &CreatePaymentIntent::new(0, "usd")).unwrap_err();
+        assert_eq!(error.status(), Some(400));
+        let unknown_coupon = CreateCustomer {
+            coupon: Some("NOPE".into()),
+            ..Default::default()
+        };
+        Customer::create(client, &unknown_coupon).unwrap_err();
+        let intent = PaymentIntent::create(client, &CreatePaymentIntent::new(900, "usd")).unwrap();
+        // In the wrong state: refused, nothing changed, nothing emitted.
+        PaymentIntent::capture(client, &intent.id, &CapturePaymentIntent::default()).unwrap_err();
+        assert_eq!(setup.types(), ["payment_intent.created"]);
+    });
+}
+
+#[test]
+fn an_idempotent_replay_emits_nothing_new() {
+    on_both_paths(|setup| {
+        let keyed = setup
+            .client
+            .with_options(RequestOptions::new().idempotency_key("signup-6735"));
+        let params = CreateCustomer {
+            email: Some("jenny@example.com".into()),
+            ..Default::default()
+        };
+        let first = Customer::create(&keyed, &params).unwrap();
+        let first_id = setup.last_request_id();
+        let again = Customer::create(&keyed, &params).unwrap();
+        assert_eq!(again, first);
+        assert_ne!(
+            setup.last_request_id(),
+            first_id,
+            "a replay has its own Request-Id"
+        );
+        let events = setup.events(json!({}));
+        assert_eq!(events.len(), 1);
+        assert_eq!(
+            events[0]["request"],
+            json!({"id": first_id, "idempotency_key": "signup-6735"})
+        );
+    });
+}
+
+#[test]
+fn the_stripe_version_asked_for_is_the_events_api_version() {
+    on_both_paths(|setup| {
+        let pinned = setup
+            .client
+            .with_options(RequestOptions::new().api_version("2024-06-20"));
+        Customer::create(&pinned, &CreateCustomer::default()).unwrap();
+        assert_eq!(setup.events(json!({}))[0]["api_version"], "2024-06-20");
+    });
+}
+
+#[test]
+fn files_emit_file_created_and_file_links_nothing() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let file = File::create(
+            client,
+            &CreateFile::new(
+                FilePurpose::DisputeEvidence,
+                Upload::from_bytes("evidence.pdf", b"%PDF-1.7".to_vec()),
+            ),
+        )
+        .unwrap();
+        // Stripe has no `file_link.*` event.
+        FileLink::create(client, &CreateFileLink::new(&file.id)).unwrap();
+        let linked = File::create(
+            client,
+            &CreateFile::new(
+                FilePurpose::DisputeEvidence,
+                Upload::from_bytes("more.pdf", b"%PDF-1.7".to_vec()),
+            )
+            .file_link_data(FileLinkData::new()),
+        )
+        .unwrap();
+        assert_eq!(setup.types(), ["file.created", "file.created"]);
+        let events = setup.events(json!({}));
+        assert_eq!(events[1]["data"]["object"]["id"], file.id.as_str());
+        assert_eq!(events[0]["data"]["object"]["id"], linked.id.as_str());
+    });
+}
+
+#[test]
+fn a_checkout_session_expired_emits_checkout_session_expired() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let item = CheckoutLineItemParams {
+            price_data: Some(PriceDataParams {
+                unit_amount: Some(1500),
+                product_data: Some(ProductDataParams {
+                    name: "T-shirt".into(),
+                }),
+                ..PriceDataParams::new("usd")
+            }),
+            ..Default::default()
+        };
+        let session = CheckoutSession::create(
+            client,
+            &CreateCheckoutSession {
+                mode: Some("payment".into()),
+                line_items: vec![item],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let expired =
+            CheckoutSession::expire(client, &session.id, &ExpireCheckoutSession::default())
+                .unwrap();
+        // Stripe has no `checkout.session.created`; the inline product is made, and emitted.
+        assert_eq!(
+            setup.types(),
+            ["checkout.session.expired", "product.created"]
+        );
+        let event = &setup.events(json!({"limit": 1}))[0];
+        assert_eq!(event["data"], json!({"object": as_json(&expired)}));
+    });
+}
+
+#[test]
+fn nested_objects_and_subscriptions_emit_under_stripes_names() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let customer = Customer::create(client, &CreateCustomer::default()).unwrap();
+        let vat = CreateTaxId::new("eu_vat", "DE123456789");
+        let tax_id = TaxId::create(client, &customer.id, &vat).unwrap();
+        TaxId::delete(client, &customer.id, &tax_id.id).unwrap();
+        let price = Price::create(
+            client,
+            &CreatePrice {
+                product_data: Some(PriceProductDataParams { name: "Pro".into() }),
+                recurring: Some(RecurringParams::new("month")),
+                unit_amount: Some(1500),
+                ..CreatePrice::new("usd")
+            },
+        )
+        .unwrap();
+        let subscription = Subscription::create(
+            client,
+            &CreateSubscription {
+                items: vec![SubscriptionItemParams {
+                    price: Some(price.id.as_str().into()),
+                    quantity: Some(1),
+                }],
+                default_payment_method: Some(CARD_VISA.into()),
+                ..CreateSubscription::new(customer.id.as_str())
+            },
+        )
+        .unwrap();
+        let at_period_end = UpdateSubscription {
+            cancel_at_period_end: Some(true),
+            ..Default::default()
+        };
+        Subscription::update(client, &subscription.id, &at_period_end).unwrap();
+        // Stripe's cancel is a `DELETE`: `customer.subscription.deleted`, the subscription as
+        // it is then.
+        let canceled =
+            Subscription::cancel(client, &subscription.id, &CancelSubscription::default()).unwrap();
+        let account = Account::create(client, &CreateAccount::default()).unwrap();
+        let bank = CreateExternalAccount::new("btok_us_verified");
+        ExternalAccount::create(client, &account.id, &bank).unwrap();
+        assert_eq!(
+            setup.types(),
+            [
+                "account.external_account.created",
+                "customer.subscription.deleted",
+                "customer.subscription.updated",
+                "customer.subscription.created",
+                "product.created", // made by the price's hook, once the price is stored
+                "price.created",
+                "customer.tax_id.deleted",
+                "customer.tax_id.created",
+                "customer.created",
+            ]
+        );
+        let events = setup.events(json!({"type": "customer.subscription.*"}));
+        let object = &events[0]["data"]["object"];
+        assert_eq!(
+            (&object["id"], &object["status"], &object["canceled_at"]),
+            (
+                &json!(canceled.id.as_str()),
+                &json!("canceled"),
+                &json!(canceled.canceled_at)
+            )
+        );
+        assert_eq!(
+            events[1]["data"]["previous_attributes"],
+            json!({"cancel_at_period_end": false})
+        );
+    });
+}
+
+#[test]
+fn lists_filter_by_type_group_types_created_and_delivery() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let coupon = Coupon::create(
+            client,
+            &CreateCoupon {
+                percent_off: Some(10.0),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let customer = Customer::create(
+            client,
+            &CreateCustomer {
+                coupon: Some(coupon.id.as_str().into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        Customer::update(
+            client,
+            &customer.id,
+            &UpdateCustomer {
+                name: Some("Jenny".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        PaymentIntent::create(client, &CreatePaymentIntent::new(100, "usd")).unwrap();
+        let types = |query: Value| -> Vec<String> {
+            setup
+                .events(query)
+                .iter()
+                .map(|e| e["type"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            types(json!({"type": "customer.*"})),
+            [
+                "customer.updated",
+                "customer.discount.created",
+                "customer.created"
+            ]
+        );
+        assert_eq!(
+            types(json!({"type": "customer.discount.*"})),
+            ["customer.discount.created"]
+        );
+        assert_eq!(
+            types(json!({"type": "customer.created"})),
+            ["customer.created"]
+        );
+        assert_eq!(types(json!({"type": "*"})).len(), 5);
+        assert_eq!(
+            types(json!({"types": ["coupon.created", "payment_intent.created"]})),
+            ["payment_intent.created", "coupon.created"]
+        );
+        let error = client
+            .request::<Value, _>(
+                Method::Get,
+                "/v1/events",
+                &json!({"type": "customer.created", "types": ["coupon.created"]}),
+            )
+            .unwrap_err();
+        assert_eq!(error.status(), Some(400), "{error}");
+
+        // No webhooks to deliver: every event was delivered to every (no) endpoint.
+        assert_eq!(types(json!({"delivery_success": true})).len(), 5);
+        assert!(types(json!({"delivery_success": false})).is_empty());
+
+        // `created`, and Stripe's cursors.
+        let now = setup.emulator.now();
+        assert!(types(json!({"created": {"gt": now}})).is_empty());
+        assert_eq!(types(json!({"created": {"lte": now}})).len(), 5);
+        let all = setup.events(json!({}));
+        let page = setup.events(json!({"limit": 2, "starting_after": all[1]["id"]}));
+        assert_eq!(page, all[2..4]);
+        let page = setup.events(json!({"limit": 2, "ending_before": all[4]["id"]}));
+        assert_eq!(page, all[2..4]);
+
+        let missing = client
+            .request::<Value, _>(Method::Get, "/v1/events/evt_missing", &json!({}))
+            .unwrap_err();
+        assert_eq!(
+            (missing.status(), missing.code()),
+            (Some(404), Some("resource_missing"))
+        );
+    });
+}
+
+#[test]
+fn the_events_kept_are_capped_oldest_dropped_first() {
+    assert_eq!(Emulator::DEFAULT_EVENT_CAPACITY, 10_000);
+    let setup_emulator = new_emulator();
+    let client = setup_emulator.client("sk_test_123").unwrap();
+    setup_emulator.set_event_capacity(3);
+    let customers: Vec<Customer> = (0..5)
+        .map(|_| Customer::create(&client, &CreateCustomer::default()).unwrap())
+        .collect();
+    let page: Value = client
+        .request(Method::Get, "/v1/events", &json!({}))
+        .unwrap();
+    let shown: Vec<&Value> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["data"]["object"]["id"])
+        .collect();
+    let newest: Vec<Value> = customers[2..]
+        .iter()
+        .rev()
+        .map(|c| json!(c.id.as_str()))
+        .collect();
+    assert_eq!(shown, newest.iter().collect::<Vec<_>>());
+    assert_eq!(setup_emulator.usage().events, 3);
+    setup_emulator.set_event_capacity(1);
+    assert_eq!(setup_emulator.usage().events, 1);
+    setup_emulator.set_event_capacity(0);
+    Customer::create(&client, &CreateCustomer::default()).unwrap();
+    assert_eq!(setup_emulator.usage().events, 0);
+}
+
+/// An application's own resource: Stripe has no `ticket.*` event, so it emits none, and a hook
+/// that names an event Stripe does not have is the emulator's 500, with nothing stored.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, StripeResource)]
+#[stripe(object = "ticket", path = "/v1/tickets", prefix = "tkt", create = CreateTicket)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub object: String,
+    pub created: i64,
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreateTicket {
+    pub subject: Option<String>,
+}
+
+impl Emulate for Ticket {
+    fn routes(routes: &mut Routes<Self>) {
+        routes.create();
+    }
+
+    fn on_create(ticket: &mut Object, _: &Object, context: &Context<'_>) -> Result<(), Rejection> {
+        if ticket.get("subject") == Some(&json!("announce")) {
+            context.emit("ticket.announced")?;
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn hooks_emit_only_the_event_types_stripe_has() {
+    let emulator = new_emulator();
+    emulator.register::<Ticket>();
+    let client = emulator.client("sk_test_123").unwrap();
+    let quiet = CreateTicket {
+        subject: Some("hello".into()),
+    };
+    Ticket::create(&client, &quiet).unwrap();
+    let loud = CreateTicket {
+        subject: Some("announce".into()),
+    };
+    let error = Ticket::create(&client, &loud).unwrap_err();
+    assert_eq!((error.kind(), error.status()), (ErrorKind::Api, Some(500)));
+    assert!(
+        error.message().unwrap().contains("ticket.announced"),
+        "{error}"
+    );
+    assert_eq!(emulator.usage().events, 0);
+    assert!(resource_emulator::is_event_type("customer.created"));
+    assert!(!resource_emulator::is_event_type("ticket.created"));
+    assert_eq!(resource_emulator::EVENT_TYPES.len(), 222);
+}
