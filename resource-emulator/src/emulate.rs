@@ -103,6 +103,13 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
         Ok(())
     }
 
+    /// The prefix Stripe names this resource's events with, where it is neither the object's
+    /// name nor, for a nested resource, the parent's and the collection's: subscriptions emit
+    /// `customer.subscription.created`.
+    fn event_prefix() -> Option<&'static str> {
+        None
+    }
+
     /// The list parameters this resource applies itself, in [`listed`](Emulate::listed),
     /// rather than by the generic rule (the field equals the value; a parameter that is no
     /// field is refused).

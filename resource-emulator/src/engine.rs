@@ -142,6 +142,7 @@ struct Collection {
     on_show: fn(&mut Object, &Context<'_>),
     on_delete: fn(&Object, &Context<'_>) -> Result<(), Rejection>,
     list_filters: &'static [&'static str],
+    event_prefix: Option<&'static str>,
     check_list: fn(&Object) -> Result<(), Rejection>,
     listed: fn(&Object, &Object) -> bool,
     serve: fn(&str, &Context<'_>) -> Option<Download>,
@@ -417,6 +418,7 @@ impl Engine {
             on_show: R::on_show,
             on_delete: R::on_delete,
             list_filters: R::list_filters(),
+            event_prefix: R::event_prefix(),
             check_list: R::check_list,
             listed: R::listed,
             serve: R::serve,
@@ -1572,7 +1574,7 @@ impl Engine {
                 .find(|segment| placeholder(segment).is_none())?;
             Some((parent.object, *segment))
         });
-        events::prefix(collection.object, nested)
+        events::prefix(collection.object, nested, collection.event_prefix)
     }
 
     /// Records that the request being handled emits `{prefix}.{verb}` about `subject`, where

@@ -15,8 +15,9 @@
 //!
 //! The prefix is the object's name (`customer`, `checkout.session`) or, for an object nested
 //! under another, the parent's and the collection's (`customer.tax_id`, `customer.discount`,
-//! `account.external_account`), whichever Stripe has events for; subscriptions are Stripe's
-//! `customer.subscription`.
+//! `account.external_account`), whichever Stripe has events for, unless the resource names its
+//! own ([`Emulate::event_prefix`](crate::Emulate::event_prefix): subscriptions are Stripe's
+//! `customer.subscription`).
 
 use resource_core::{Declared, Event};
 use serde_json::Value;
@@ -34,9 +35,6 @@ pub(crate) const DEFAULT_CAPACITY: usize = 10_000;
 
 /// How many types `types[]` may list, as on Stripe.
 const MAX_TYPES: usize = 20;
-
-/// Objects whose events Stripe names otherwise than their `object`.
-const PREFIXES: &[(&str, &str)] = &[("subscription", "customer.subscription")];
 
 /// An event a hook asked for: its type, and the object it is about when that is not the one the
 /// hook handles.
@@ -75,19 +73,20 @@ pub(crate) struct Origin {
 /// The prefix of the events about objects named `object`; for a nested collection, `nested` is
 /// the parent's object name and the collection's own segment of the path (`("customer",
 /// "tax_ids")`). `None` when Stripe emits no event about them.
-pub(crate) fn prefix(object: &str, nested: Option<(&str, &str)>) -> Option<String> {
+pub(crate) fn prefix(
+    object: &str,
+    nested: Option<(&str, &str)>,
+    declared: Option<&str>,
+) -> Option<String> {
     let nested = nested.map(|(parent, segment)| {
         let singular = segment.strip_suffix('s').unwrap_or(segment);
         format!("{parent}.{singular}")
     });
-    let aliased = PREFIXES
-        .iter()
-        .find(|(name, _)| *name == object)
-        .map(|(_, prefix)| (*prefix).to_owned());
-    nested
+    declared
+        .map(str::to_owned)
         .into_iter()
+        .chain(nested)
         .chain([object.to_owned(), object.replace('.', "_")])
-        .chain(aliased)
         .find(|candidate| has_prefix(candidate))
 }
 
@@ -202,37 +201,38 @@ mod tests {
 
     #[test]
     fn prefixes_are_the_ones_stripe_names_events_with() {
-        assert_eq!(prefix("customer", None).as_deref(), Some("customer"));
+        assert_eq!(prefix("customer", None, None).as_deref(), Some("customer"));
         assert_eq!(
-            prefix("checkout.session", None).as_deref(),
+            prefix("checkout.session", None, None).as_deref(),
             Some("checkout.session")
         );
         assert_eq!(
-            prefix("tax_id", Some(("customer", "tax_ids"))).as_deref(),
+            prefix("tax_id", Some(("customer", "tax_ids")), None).as_deref(),
             Some("customer.tax_id")
         );
         assert_eq!(
-            prefix("discount", Some(("customer", "discount"))).as_deref(),
+            prefix("discount", Some(("customer", "discount")), None).as_deref(),
             Some("customer.discount")
         );
         assert_eq!(
-            prefix("bank_account", Some(("account", "external_accounts"))).as_deref(),
+            prefix("bank_account", Some(("account", "external_accounts")), None).as_deref(),
             Some("account.external_account")
         );
         assert_eq!(
-            prefix("subscription", None).as_deref(),
+            prefix("subscription", None, Some("customer.subscription")).as_deref(),
             Some("customer.subscription")
         );
         assert_eq!(
-            prefix("issuing.card", None).as_deref(),
+            prefix("issuing.card", None, None).as_deref(),
             Some("issuing_card")
         );
-        assert_eq!(prefix("file_link", None), None);
-        assert_eq!(prefix("event", None), None);
+        assert_eq!(prefix("file_link", None, None), None);
+        assert_eq!(prefix("event", None, None), None);
         assert_eq!(
             prefix(
                 "customer_balance_transaction",
-                Some(("customer", "balance_transactions"))
+                Some(("customer", "balance_transactions")),
+                None
             ),
             None
         );

@@ -93,6 +93,10 @@ impl Emulate for Subscription {
         Ok(())
     }
 
+    fn event_prefix() -> Option<&'static str> {
+        Some("customer.subscription")
+    }
+
     fn list_filters() -> &'static [&'static str] {
         &["status"]
     }
