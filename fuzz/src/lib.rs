@@ -4,7 +4,10 @@
 //! reference form decoder.
 //!
 //! Everything goes through the public API of `resource-core` and `file-link`, as an application
-//! (or a hostile server) would. Checks panic: a panic is how libFuzzer learns of a finding.
+//! (or a hostile server) would; the `emulator_*` targets share [`emulator`]. Checks panic: a
+//! panic is how libFuzzer learns of a finding.
+
+pub mod emulator;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
