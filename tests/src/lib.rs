@@ -206,6 +206,34 @@ pub fn served(
     (server, client)
 }
 
+/// An HTTP answer a test read off the wire: the status, the headers in order and the body.
+#[derive(Debug)]
+pub struct HttpAnswer {
+    /// The status code.
+    pub status: u16,
+    /// The headers, as sent.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpAnswer {
+    /// The first header named `name`, in any case.
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON.
+    #[must_use]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+}
+
 /// A JSON response for an in-process transport.
 pub fn json_response(status: u16, body: &serde_json::Value) -> Result<Response, TransportError> {
     Ok(Response {

@@ -8,26 +8,19 @@ use file_link::{CreateFile, CreateFileLink, File, FileLink, FileLinkData, FilePu
 use resource_core::{Client, Upload};
 use resource_emulator::{Emulator, Incoming, Server};
 use serde_json::Value;
+use tests::HttpAnswer as Answer;
 
 const PDF: &[u8] = b"%PDF-1.7 evidence \x00\xff";
 
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+/// What these tests check of an answer, beside [`Answer::header`] and [`Answer::json`].
+trait Checks {
+    fn error(&self) -> Value;
+    fn assert_attachment(&self, bytes: &[u8], content_type: &str, disposition: &str);
 }
 
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
+impl Checks for Answer {
     fn error(&self) -> Value {
-        let body: Value = serde_json::from_slice(&self.body).unwrap();
-        body["error"].clone()
+        self.json()["error"].clone()
     }
 
     /// A download: the bytes as an attachment named `filename`, never sniffed.

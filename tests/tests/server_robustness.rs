@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use resource_emulator::{Emulator, Incoming, ServeOptions, Server};
 use serde_json::Value;
+use tests::HttpAnswer as Answer;
 
 const AUTH: &str = "Authorization: Bearer sk_test_123\r\n";
 
@@ -62,25 +63,12 @@ fn send(mut stream: &TcpStream, bytes: &str) {
     stream.write_all(bytes.as_bytes()).unwrap();
 }
 
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+/// What these tests check of an answer, beside [`Answer::header`] and [`Answer::json`].
+trait Checks {
+    fn assert_error(&self, status: u16);
 }
 
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap()
-    }
-
+impl Checks for Answer {
     /// A Stripe-shaped error of the server's own.
     fn assert_error(&self, status: u16) {
         assert_eq!(self.status, status, "{self:?}");
