@@ -24,6 +24,8 @@ use serde_json::{Value, json};
 
 use crate::{Account, ExternalAccount};
 
+use super::fields::no_such;
+
 pub(super) fn register(emulator: &Emulator) {
     emulator.register::<Account>().register::<ExternalAccount>();
 }
@@ -98,7 +100,7 @@ impl Emulate for ExternalAccount {
             "tok_visa_debit" => card("Visa", "5556"),
             "tok_mastercard_debit" => card("MasterCard", "8210"),
             _ => {
-                return Err(Rejection::no_such("token", token, "external_account").status(400));
+                return Err(no_such("token", token, "external_account"));
             }
         };
         if let Value::Object(fields) = made {

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::{Coupon, Customer, CustomerBalanceTransaction, Discount, TaxId};
 
-use super::fields::{integer, object, text};
+use super::fields::{integer, no_such, object, text};
 
 pub(super) fn register(emulator: &Emulator) {
     emulator
@@ -101,7 +101,7 @@ fn discount_from(
         return Ok(());
     };
     if context.find("/v1/coupons", coupon).is_none() {
-        return Err(Rejection::no_such("coupon", coupon, "coupon").status(400));
+        return Err(no_such("coupon", coupon, "coupon"));
     }
     let id = text(customer, "id");
     let discount = json!({

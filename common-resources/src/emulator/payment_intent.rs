@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 
 use crate::{CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent, PaymentIntent};
 
+use super::fields::{integer, text};
 use super::{CARD_DECLINED, balance};
 
 pub(super) fn register(emulator: &Emulator) {
@@ -46,11 +47,7 @@ impl Emulate for PaymentIntent {
         params: &Object,
         context: &Context<'_>,
     ) -> Result<(), Rejection> {
-        let amount = intent
-            .get("amount")
-            .and_then(Value::as_i64)
-            .unwrap_or_default();
-        if amount < 1 {
+        if integer(intent, "amount") < 1 {
             return Err(Rejection::invalid_request("Amount must be at least 1.").param("amount"));
         }
         if intent.get("capture_method").is_none_or(Value::is_null) {
@@ -59,11 +56,7 @@ impl Emulate for PaymentIntent {
         for field in ["amount_capturable", "amount_received"] {
             intent.insert(field.into(), 0.into());
         }
-        let id = intent
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
+        let id = text(intent, "id").to_owned();
         intent.insert(
             "client_secret".into(),
             format!("{id}_secret_{}", context.token(24)).into(),
@@ -86,10 +79,7 @@ fn has_payment_method(intent: &Object) -> bool {
 }
 
 fn status(intent: &Object) -> &str {
-    intent
-        .get("status")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
+    text(intent, "status")
 }
 
 /// Stripe's answer to an action the intent's state does not allow.
@@ -111,11 +101,7 @@ fn confirm(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
     if let Some(pm) = params.get("payment_method").filter(|pm| !pm.is_null()) {
         intent.insert("payment_method".into(), pm.clone());
     }
-    let payment_method = intent
-        .get("payment_method")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    match payment_method {
+    match text(intent, "payment_method") {
         "" => Err(Rejection::invalid_request(
             "You cannot confirm this PaymentIntent because it's missing a payment method.",
         )
@@ -166,10 +152,7 @@ fn capture(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
     if status(intent) != "requires_capture" {
         return Err(unexpected_state(intent, "capture"));
     }
-    let capturable = intent
-        .get("amount_capturable")
-        .and_then(Value::as_i64)
-        .unwrap_or_default();
+    let capturable = integer(intent, "amount_capturable");
     let amount = params
         .get("amount_to_capture")
         .and_then(Value::as_i64)
@@ -193,10 +176,7 @@ fn received(intent: &mut Object, amount: i64, context: &Context<'_>) -> Result<(
         .get("currency")
         .and_then(Value::as_str)
         .unwrap_or("usd");
-    let charge = intent
-        .get("latest_charge")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let charge = text(intent, "latest_charge");
     balance::moved(context, "charge", amount, currency, charge);
     context.emit("payment_intent.succeeded")
 }

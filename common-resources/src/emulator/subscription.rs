@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 
 use crate::{CancelSubscription, ResumeSubscription, Subscription};
 
-use super::fields::{integer, text};
+use super::fields::{integer, no_such, text};
 
 use super::CARD_DECLINED;
 
@@ -56,7 +56,7 @@ impl Emulate for Subscription {
     ) -> Result<(), Rejection> {
         let customer = text(subscription, "customer");
         if context.find("/v1/customers", customer).is_none() {
-            return Err(Rejection::no_such("customer", customer, "customer").status(400));
+            return Err(no_such("customer", customer, "customer"));
         }
         check_items(params, context)?;
         let settings = match params.get("trial_settings") {
@@ -174,7 +174,7 @@ fn check_items(params: &Object, context: &Context<'_>) -> Result<(), Rejection> 
             return Err(Rejection::parameter_missing(&param));
         };
         let Some(price) = context.find("/v1/prices", id) else {
-            return Err(Rejection::no_such("price", id, &param).status(400));
+            return Err(no_such("price", id, &param));
         };
         if price.get("active") == Some(&Value::Bool(false)) {
             return Err(Rejection::invalid_request(
