@@ -136,7 +136,7 @@ impl Emulate for File {
     }
 
     /// `links`: the file's links, newest first, as Stripe lists them.
-    fn on_show(file: &mut Object, context: &Context<'_>) {
+    fn on_show(file: &Object, context: &Context<'_>) -> Object {
         let id = file
             .get("id")
             .and_then(Value::as_str)
@@ -148,15 +148,13 @@ impl Emulate for File {
             .filter(|link| link.get("file").and_then(Value::as_str) == Some(id.as_str()))
             .map(|link| {
                 let mut link = link.clone();
-                FileLink::on_show(&mut link, context);
+                link.extend(FileLink::on_show(&link, context));
                 Value::Object(link)
             })
             .collect();
         let url = format!("{}?file={id}", FileLink::PATH);
-        file.insert(
-            "links".into(),
-            json!({"object": "list", "data": links, "has_more": false, "url": url}),
-        );
+        let links = json!({"object": "list", "data": links, "has_more": false, "url": url});
+        Object::from_iter([("links".to_owned(), links)])
     }
 
     /// `GET /v1/files/{id}/contents`: the uploaded bytes, with the secret key only (Stripe's
@@ -259,9 +257,9 @@ impl Emulate for FileLink {
         Ok(())
     }
 
-    fn on_show(link: &mut Object, context: &Context<'_>) {
+    fn on_show(link: &Object, context: &Context<'_>) -> Object {
         let expired = expired(link, context.now());
-        link.insert("expired".into(), json!(expired));
+        Object::from_iter([("expired".to_owned(), json!(expired))])
     }
 
     /// A link's `url` serves the file to anyone, until the link expires.

@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 use resource_core::{Declaration, Declared, Declares, Operation, kind};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::decode::decode_params;
 use crate::engine::{Engine, internal};
@@ -15,7 +16,7 @@ use crate::events::Emitted;
 use crate::rejection::Rejection;
 
 /// A stored object: its JSON fields.
-pub type Object = serde_json::Map<String, serde_json::Value>;
+pub type Object = serde_json::Map<String, Value>;
 
 /// Reads one operation's parameters into typed JSON (see [`decode_params`]).
 pub(crate) type Decoder = fn(&[(String, String)]) -> Result<Object, Rejection>;
@@ -145,10 +146,20 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
         Ok(())
     }
 
-    /// Refreshes computed fields before the object is shown (for example `expired` against the
-    /// emulator's clock).
-    fn on_show(object: &mut Object, context: &Context<'_>) {
+    /// The fields computed when the object is shown, which replace the stored ones in the
+    /// answer (for example `expired` against the emulator's clock, or a balance summed from
+    /// other objects); none by default. Where they are as stored the object is shown without
+    /// a copy: a page of 100 is written straight from the store.
+    ///
+    /// ```ignore
+    /// fn on_show(link: &Object, context: &Context<'_>) -> Object {
+    ///     let expired = link["expires_at"].as_i64().is_some_and(|at| at <= context.now());
+    ///     Object::from_iter([("expired".to_owned(), expired.into())])
+    /// }
+    /// ```
+    fn on_show(object: &Object, context: &Context<'_>) -> Object {
         let _ = (object, context);
+        Object::new()
     }
 
     /// Answers a `GET` of a URL this resource serves outside its declared routes, such as a
@@ -341,10 +352,20 @@ impl<'a> Context<'a> {
         self.engine.lookup(path, id)
     }
 
-    /// Every stored object of the collection at `path`, newest first.
+    /// Every stored object of the collection at `path`, newest first (a nested collection's
+    /// newest first under each parent: see [`children`](Context::children)).
     #[must_use]
     pub fn objects(&self, path: &str) -> Vec<&'a Object> {
         self.engine.objects(path)
+    }
+
+    /// The stored objects of the nested collection at `path` under the parents `parents`
+    /// (their ids, outermost first: `&["cus_123"]` for
+    /// `/v1/customers/{customer}/balance_transactions`), newest first. It costs what they
+    /// are, not what the whole collection is.
+    #[must_use]
+    pub fn children(&self, path: &str, parents: &[&str]) -> Vec<&'a Object> {
+        self.engine.children(path, parents)
     }
 
     /// The upload a request's file parameter refers to (its value, as the params carry it), while
@@ -367,10 +388,20 @@ impl<'a> Context<'a> {
     /// [`create_later`](Context::create_later)) made of `fields`, plus a fresh id, `object`,
     /// `created` and `livemode`, once the current object is stored: for objects the API makes
     /// but cannot be asked to create (a payment's balance transaction, a session's line items).
-    pub fn insert_later(&self, path: &str, fields: Object) {
+    /// The id it will have, drawn now unless `fields` holds one, so that the current object can
+    /// name it; `None` for a singleton or a path no resource has.
+    pub fn insert_later(&self, path: &str, mut fields: Object) -> Option<String> {
+        let id = match fields.get("id").and_then(Value::as_str) {
+            Some(id) => Some(id.to_owned()),
+            None => self.engine.new_id(path),
+        };
+        if let Some(id) = &id {
+            fields.insert("id".to_owned(), Value::String(id.clone()));
+        }
         self.later
             .borrow_mut()
             .push(Later::Insert(path.to_owned(), fields));
+        id
     }
 
     /// A random token of letters and digits, for ids and URLs.
@@ -549,5 +580,5 @@ fn holds_deleted_form<A: DeserializeOwned + Serialize>(declaration: &Declaration
     serde_json::from_value::<A>(deleted)
         .ok()
         .and_then(|answer| serde_json::to_value(answer).ok())
-        .is_some_and(|shown| shown.get("deleted") == Some(&serde_json::Value::Bool(true)))
+        .is_some_and(|shown| shown.get("deleted") == Some(&Value::Bool(true)))
 }

@@ -1,11 +1,12 @@
 //! The generic behaviour every declared resource gets: routing, authentication, idempotency,
 //! create / retrieve / update / delete / list semantics, metadata rules and expansion.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
-use std::ops::Bound;
+use std::collections::HashMap;
 
 use resource_core::RangeQuery;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::auth::authenticate;
@@ -17,6 +18,7 @@ use crate::emulate::{
 use crate::events::{self, Emitted, Origin, Pending, Subject};
 use crate::idempotency::{Digest, Replays, Seen, Slot};
 use crate::multipart::{self, Field};
+use crate::order::{Order, Position};
 use crate::rejection::Rejection;
 use crate::search;
 
@@ -80,12 +82,18 @@ enum Body {
     Bytes(Vec<u8>),
 }
 
-impl Reply {
-    pub(crate) fn into_outgoing(self) -> Outgoing {
-        let body = match self.body {
+impl Body {
+    fn into_bytes(self) -> Vec<u8> {
+        match self {
             Body::Json(value) => json_bytes(&value),
             Body::Bytes(bytes) => bytes,
-        };
+        }
+    }
+}
+
+impl Reply {
+    pub(crate) fn into_outgoing(self) -> Outgoing {
+        let body = self.body.into_bytes();
         Outgoing {
             status: self.status,
             headers: self.headers,
@@ -104,9 +112,6 @@ impl From<Outgoing> for Reply {
     }
 }
 
-/// Position in newest-first order: newer `created` first, then later insertion first.
-type OrderKey = (Reverse<i64>, Reverse<u64>);
-
 /// A placeholder of a nested collection's path, and the collection it names an object of:
 /// `{customer}` in `/v1/customers/{customer}/balance_transactions` names a `/v1/customers`.
 struct Parent {
@@ -116,7 +121,7 @@ struct Parent {
 
 /// A stored object, its place in list order and its parents' ids (its scope).
 struct Stored {
-    order: OrderKey,
+    order: Position,
     scope: Vec<String>,
     object: Object,
 }
@@ -139,7 +144,7 @@ struct Collection {
     answers_deleted: bool,
     on_create: fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
-    on_show: fn(&mut Object, &Context<'_>),
+    on_show: fn(&Object, &Context<'_>) -> Object,
     on_delete: fn(&Object, &Context<'_>) -> Result<(), Rejection>,
     list_filters: &'static [&'static str],
     event_prefix: Option<&'static str>,
@@ -150,7 +155,7 @@ struct Collection {
     check: fn(&Object) -> Result<(), String>,
     /// By id; a singleton by its scope, joined with `/`.
     by_id: HashMap<String, Stored>,
-    order: BTreeMap<OrderKey, String>,
+    order: Order,
     /// Deleted objects answered in their deleted form, with their scope.
     deleted: HashMap<String, Vec<String>>,
 }
@@ -184,6 +189,36 @@ impl Collection {
 
     fn get(&self, id: &str) -> Option<&Object> {
         self.by_id.get(id).map(|stored| &stored.object)
+    }
+
+    /// The object as shown: the stored one itself when the fields the resource computes
+    /// ([`Emulate::on_show`]) are as stored, a copy with them otherwise; so a page of 100
+    /// objects is written without copying them.
+    fn show<'o>(&self, object: &'o Object, context: &Context<'_>) -> Cow<'o, Object> {
+        let computed = (self.on_show)(object, context);
+        if computed
+            .iter()
+            .all(|(name, value)| object.get(name) == Some(value))
+        {
+            return Cow::Borrowed(object);
+        }
+        let mut shown = object.clone();
+        shown.extend(computed);
+        Cow::Owned(shown)
+    }
+
+    /// Refreshes the computed fields of an object in hand.
+    fn refresh(&self, object: &mut Object, context: &Context<'_>) {
+        let computed = (self.on_show)(object, context);
+        object.extend(computed);
+    }
+
+    /// A fresh id with the collection's prefix; `None` for a singleton.
+    fn new_id(&self) -> Option<String> {
+        (!self.singleton).then(|| match self.prefix {
+            "" => token(24),
+            prefix => format!("{prefix}_{}", token(24)),
+        })
     }
 
     /// Whether the object declares `field` (or the resource's fields are unknown).
@@ -428,7 +463,7 @@ impl Engine {
                     .map_err(|error| unmade::<R>(object, &error))
             },
             by_id: HashMap::new(),
-            order: BTreeMap::new(),
+            order: Order::default(),
             deleted: HashMap::new(),
         };
         match self
@@ -512,12 +547,12 @@ impl Engine {
         });
         let (status, body) = match answer {
             Ok(answer) => (200, answer),
-            Err(rejection) => (rejection.status, rejection.to_json()),
+            Err(rejection) => (rejection.status, Body::Json(rejection.to_json())),
         };
         Some(Reply {
             status,
             headers: answer_headers(request, &request_id()),
-            body: Body::Json(body),
+            body,
         })
     }
 
@@ -618,7 +653,7 @@ impl Engine {
             .filter(|_| request.method == "POST");
         let Some(key) = key else {
             let (status, answer) = self.answer(request, origin);
-            return (status, Body::Json(answer), false);
+            return (status, answer, false);
         };
         let slot = Slot {
             api_key,
@@ -642,7 +677,7 @@ impl Engine {
             Seen::New => {}
         }
         let (status, answer) = self.answer(request, origin);
-        let body = json_bytes(&answer);
+        let body = answer.into_bytes();
         self.replays.remember(slot, digest, now, status, &body);
         (status, Body::Bytes(body), false)
     }
@@ -682,7 +717,7 @@ impl Engine {
 
     /// Handles a request: its answer; its uploads kept only if it succeeds, and its events made
     /// only if it succeeds or stored its change though refused.
-    fn answer(&mut self, request: &Incoming<'_>, origin: &Origin) -> (u16, Value) {
+    fn answer(&mut self, request: &Incoming<'_>, origin: &Origin) -> (u16, Body) {
         self.staged.clear();
         self.pending.clear();
         self.stored_refused = false;
@@ -701,7 +736,7 @@ impl Engine {
                 }
                 (200, answer)
             }
-            Err(rejection) => (rejection.status, rejection.to_json()),
+            Err(rejection) => (rejection.status, Body::Json(rejection.to_json())),
         }
     }
 
@@ -748,7 +783,7 @@ impl Engine {
         })
     }
 
-    fn route(&mut self, request: &Incoming<'_>) -> Result<Value, Rejection> {
+    fn route(&mut self, request: &Incoming<'_>) -> Result<Body, Rejection> {
         let Some(matched) = self.matching(request.method, request.path) else {
             return Err(Rejection::invalid_request(format!(
                 "Unrecognized request URL ({}: {}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
@@ -782,7 +817,7 @@ impl Engine {
             scope,
         } = matched;
         let id = id.as_deref();
-        match served.behaviour {
+        let answer = match served.behaviour {
             Behaviour::Create => self.create(index, &scope, &params),
             Behaviour::Update => {
                 let key = self.collections[index].key(&scope, id);
@@ -800,7 +835,8 @@ impl Engine {
             Behaviour::Retrieve | Behaviour::List | Behaviour::ListOf(_) | Behaviour::Search => {
                 Err(internal("a read was not answered as one"))
             }
-        }
+        };
+        answer.map(Body::Json)
     }
 
     /// The request's parameters as the operation's params type reads them (the cursors of a
@@ -843,7 +879,7 @@ impl Engine {
         matched: &Matched,
         path: &str,
         params: &Object,
-    ) -> Option<Result<Value, Rejection>> {
+    ) -> Option<Result<Body, Rejection>> {
         let Matched {
             index,
             served,
@@ -860,6 +896,7 @@ impl Engine {
                         .find_or_default(index, scope, &key)
                         .and_then(|object| self.present(index, object, expand_paths(params))),
                 }
+                .map(Body::Json)
             }
             Behaviour::List => self.list(index, scope, path, params),
             Behaviour::ListOf(listed) => self
@@ -952,10 +989,10 @@ impl Engine {
         let mut object = self.find_or_default(index, scope, key)?;
         let collection = &self.collections[index];
         let context = Context::new(self);
-        (collection.on_show)(&mut object, &context);
+        collection.refresh(&mut object, &context);
         let shown = object.clone();
         hook(&mut object, params, &context)?;
-        (collection.on_show)(&mut object, &context);
+        collection.refresh(&mut object, &context);
         let refusal = context.refusal.take();
         let Asked { later, emitted } = context.into_asked();
         (self.collections[index].check)(&object).map_err(internal)?;
@@ -1077,14 +1114,19 @@ impl Engine {
 
     /// A new object in `scope`: an id with the declared prefix (none for a singleton),
     /// `object`, and where declared `created`, `livemode` and the parents' ids.
+    /// A fresh id for an object of the collection at `path` (filled or not), `None` for a
+    /// singleton or a path no resource has.
+    pub(crate) fn new_id(&self, path: &str) -> Option<String> {
+        let (index, _) = self
+            .collection_at(path)
+            .or_else(|| Some((self.collection_index(path)?, Vec::new())))?;
+        self.collections[index].new_id()
+    }
+
     fn new_object(&self, index: usize, scope: &[String]) -> Object {
         let collection = &self.collections[index];
         let mut object = Object::new();
-        if !collection.singleton {
-            let id = match collection.prefix {
-                "" => token(24),
-                prefix => format!("{prefix}_{}", token(24)),
-            };
+        if let Some(id) = collection.new_id() {
             object.insert("id".into(), json!(id));
         }
         object.insert("object".into(), json!(collection.object));
@@ -1119,7 +1161,7 @@ impl Engine {
             .unwrap_or_default();
         let order = (Reverse(created), Reverse(self.sequence));
         let collection = &mut self.collections[index];
-        collection.order.insert(order, key.clone());
+        collection.order.insert(scope, order, key.clone());
         let scope = scope.to_vec();
         collection.by_id.insert(
             key,
@@ -1146,11 +1188,25 @@ impl Engine {
             .and_then(|c| c.get(id))
     }
 
+    pub(crate) fn children(&self, path: &str, parents: &[&str]) -> Vec<&Object> {
+        let scope: Vec<String> = parents.iter().map(|id| (*id).to_owned()).collect();
+        self.collections
+            .iter()
+            .find(|c| c.path == path)
+            .map(|c| {
+                c.order
+                    .keys(&scope, None, None)
+                    .filter_map(|id| c.get(id))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub(crate) fn objects(&self, path: &str) -> Vec<&Object> {
         self.collections
             .iter()
             .find(|c| c.path == path)
-            .map(|c| c.order.values().filter_map(|id| c.get(id)).collect())
+            .map(|c| c.order.all().filter_map(|id| c.get(id)).collect())
             .unwrap_or_default()
     }
 
@@ -1185,7 +1241,7 @@ impl Engine {
         }
         let (hooked, asked) = self.with_context(|context| {
             (collection.on_create)(&mut object, params, context)?;
-            (collection.on_show)(&mut object, context);
+            collection.refresh(&mut object, context);
             Ok::<_, Rejection>(())
         });
         hooked?;
@@ -1269,7 +1325,7 @@ impl Engine {
     fn remove(&mut self, index: usize, key: &str) {
         let collection = &mut self.collections[index];
         if let Some(stored) = collection.by_id.remove(key) {
-            collection.order.remove(&stored.order);
+            collection.order.remove(&stored.scope, &stored.order);
             self.drop_upload_of(&stored.object);
         }
     }
@@ -1290,12 +1346,12 @@ impl Engine {
     ) -> Result<Value, Rejection> {
         let mut before = self.find(index, scope, key)?.clone();
         let collection = &self.collections[index];
-        self.with_context(|context| (collection.on_show)(&mut before, context));
+        self.with_context(|context| collection.refresh(&mut before, context));
         let mut object = before.clone();
         apply(&mut object, params, collection.fields)?;
         let (hooked, asked) = self.with_context(|context| {
             (collection.on_update)(&before, &mut object, params, context)?;
-            (collection.on_show)(&mut object, context);
+            collection.refresh(&mut object, context);
             Ok::<_, Rejection>(())
         });
         hooked?;
@@ -1345,21 +1401,17 @@ impl Engine {
         let mut owner = scope.to_vec();
         owner.push(id.to_owned());
         for child in &mut self.collections {
-            let depth = child.parents.iter().position(|parent| parent.path == path);
-            let Some(depth) = depth else { continue };
-            let gone: Vec<(String, OrderKey)> = child
-                .by_id
-                .iter()
-                .filter(|(_, stored)| stored.scope.get(..=depth) == Some(&owner[..]))
-                .map(|(key, stored)| (key.clone(), stored.order))
-                .collect();
-            for (key, order) in gone {
-                if let Some(stored) = child.by_id.remove(&key) {
-                    if let Some(id) = stored.object.get("id").and_then(Value::as_str) {
-                        self.uploads.remove(id);
+            if !child.parents.iter().any(|parent| parent.path == path) {
+                continue;
+            }
+            for scope in child.order.scopes_under(&owner) {
+                for key in child.order.take_scope(&scope) {
+                    if let Some(stored) = child.by_id.remove(&key) {
+                        if let Some(id) = stored.object.get("id").and_then(Value::as_str) {
+                            self.uploads.remove(id);
+                        }
                     }
                 }
-                child.order.remove(&order);
             }
         }
     }
@@ -1371,7 +1423,7 @@ impl Engine {
         scope: &[String],
         url: &str,
         params: &Object,
-    ) -> Result<Value, Rejection> {
+    ) -> Result<Body, Rejection> {
         let limit = page_limit(params)?;
         let cursor = |name: &str| params.get(name).and_then(Value::as_str).map(str::to_owned);
         let (after, before) = (cursor("starting_after"), cursor("ending_before"));
@@ -1426,51 +1478,33 @@ impl Engine {
                 .all(|(name, wanted)| field_matches(object.get(name.as_str()), wanted))
                 && (collection.listed)(object, params)
         };
-        let mut page: Vec<Object> = Vec::with_capacity(limit.min(MAX_LIMIT as usize) + 1);
-        let mut collect = |keys: &mut dyn Iterator<Item = &String>| {
-            self.with_context(|context| {
-                for id in keys {
-                    let Some(object) = collection
-                        .by_id
-                        .get(id)
-                        .filter(|stored| stored.scope == scope)
-                        .map(|stored| &stored.object)
-                    else {
-                        continue;
-                    };
-                    let mut shown = object.clone();
-                    (collection.on_show)(&mut shown, context);
-                    if matches(&shown) {
-                        page.push(shown);
-                        if page.len() > limit {
-                            break;
-                        }
+        let after = after
+            .map(|id| position("starting_after", &id))
+            .transpose()?;
+        let before = before
+            .map(|id| position("ending_before", &id))
+            .transpose()?;
+        let mut page: Vec<Cow<'_, Object>> = Vec::with_capacity(limit + 1);
+        self.with_context(|context| {
+            for key in collection
+                .order
+                .keys(scope, after.as_ref(), before.as_ref())
+            {
+                let Some(object) = collection.get(key) else {
+                    continue;
+                };
+                let shown = collection.show(object, context);
+                if matches(&shown) {
+                    page.push(shown);
+                    if page.len() > limit {
+                        break;
                     }
                 }
-            });
-        };
-        match (after, before) {
-            (Some(id), _) => collect(
-                &mut collection
-                    .order
-                    .range((
-                        Bound::Excluded(position("starting_after", &id)?),
-                        Bound::Unbounded,
-                    ))
-                    .map(|(_, id)| id),
-            ),
-            (None, Some(id)) => collect(
-                &mut collection
-                    .order
-                    .range(..position("ending_before", &id)?)
-                    .rev()
-                    .map(|(_, id)| id),
-            ),
-            (None, None) => collect(&mut collection.order.values()),
-        }
+            }
+        });
         let has_more = page.len() > limit;
         page.truncate(limit);
-        if cursor("ending_before").is_some() {
+        if before.is_some() {
             page.reverse(); // collected nearest-the-cursor first; a page is newest first
         }
         let paths: Vec<String> = expand_paths(params)
@@ -1486,18 +1520,27 @@ impl Engine {
                     })
             })
             .collect::<Result<_, _>>()?;
-        let data = page
-            .into_iter()
-            .map(|object| self.expand(index, object, &paths).map(Value::Object))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut page = json!({"object": "list", "url": url, "has_more": has_more});
-        page["data"] = Value::Array(data); // moved in: `json!` would serialize it again
-        Ok(page)
+        if !paths.is_empty() {
+            page = page
+                .into_iter()
+                .map(|object| {
+                    self.expand(index, object.into_owned(), &paths)
+                        .map(Cow::Owned)
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(page_json(&Page {
+            data: page,
+            has_more,
+            next_page: None,
+            object: "list",
+            url,
+        }))
     }
 
     /// A search: the objects `query` matches, newest first, `limit` a page, from the offset
     /// the `page` token carries.
-    fn search(&self, index: usize, url: &str, params: &Object) -> Result<Value, Rejection> {
+    fn search(&self, index: usize, url: &str, params: &Object) -> Result<Body, Rejection> {
         let query = params
             .get("query")
             .and_then(Value::as_str)
@@ -1512,34 +1555,28 @@ impl Engine {
             })?,
         };
         let collection = &self.collections[index];
-        let matched: Vec<Object> = self
+        let mut data: Vec<Cow<'_, Object>> = self
             .with_context(|context| {
                 collection
                     .order
-                    .values()
+                    .keys(&[], None, None)
                     .filter_map(|id| collection.get(id))
-                    .map(|object| {
-                        let mut shown = object.clone();
-                        (collection.on_show)(&mut shown, context);
-                        shown
-                    })
+                    .map(|object| collection.show(object, context))
                     .filter(|object| query.matches(object))
                     .skip(start)
                     .take(limit + 1)
                     .collect()
             })
             .0;
-        let has_more = matched.len() > limit;
-        let next_page = has_more.then(|| page_token(start + limit));
-        let data: Vec<Value> = matched.into_iter().take(limit).map(Value::Object).collect();
-        let mut page = json!({
-            "object": "search_result",
-            "url": url,
-            "has_more": has_more,
-            "next_page": next_page,
-        });
-        page["data"] = Value::Array(data); // moved in: `json!` would serialize it again
-        Ok(page)
+        let has_more = data.len() > limit;
+        data.truncate(limit);
+        Ok(page_json(&Page {
+            data,
+            has_more,
+            next_page: Some(has_more.then(|| page_token(start + limit))),
+            object: "search_result",
+            url,
+        }))
     }
 
     /// The object as answered: computed fields refreshed, `paths` expanded.
@@ -1556,7 +1593,7 @@ impl Engine {
     /// The object as shown: computed fields refreshed, nothing expanded.
     fn shown(&self, index: usize, mut object: Object) -> Object {
         let collection = &self.collections[index];
-        self.with_context(|context| (collection.on_show)(&mut object, context));
+        self.with_context(|context| collection.refresh(&mut object, context));
         object
     }
 
@@ -1672,7 +1709,7 @@ impl Engine {
     /// Drops the oldest objects of collection `index` beyond `capacity`.
     fn drop_oldest(&mut self, index: usize, capacity: usize) {
         while self.collections[index].by_id.len() > capacity {
-            let Some((_, key)) = self.collections[index].order.last_key_value() else {
+            let Some(key) = self.collections[index].order.oldest() else {
                 break;
             };
             let key = key.clone();
@@ -1710,7 +1747,7 @@ impl Engine {
             };
             let mut target = target.clone();
             self.with_context(|context| {
-                (self.collections[target_index].on_show)(&mut target, context)
+                self.collections[target_index].refresh(&mut target, context)
             });
             let nested: Vec<String> = rest.map(str::to_owned).into_iter().collect();
             let target = self.expand(target_index, target, &nested)?;
@@ -1963,9 +2000,27 @@ fn answer_headers(request: &Incoming<'_>, request_id: &str) -> Vec<(String, Stri
 }
 
 /// A JSON answer's bytes, written straight into a buffer (not through `Display`).
-fn json_bytes(value: &Value) -> Vec<u8> {
-    // Writing a `Value` into a `Vec` cannot fail: its keys are strings.
+fn json_bytes(value: &impl Serialize) -> Vec<u8> {
+    // Writing JSON values into a `Vec` cannot fail: their keys are strings.
     serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// A page of a list or of a search, its fields in the order a `Value` writes them. Its objects
+/// are borrowed from the store where they are shown as stored: the page is written while the
+/// store is read.
+#[derive(Serialize)]
+struct Page<'a> {
+    data: Vec<Cow<'a, Object>>,
+    has_more: bool,
+    /// A search's (`null` on its last page); a list has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_page: Option<Option<String>>,
+    object: &'static str,
+    url: &'a str,
+}
+
+fn page_json(page: &Page<'_>) -> Body {
+    Body::Bytes(json_bytes(page))
 }
 
 /// Percent-decodes one path segment (lossy for invalid UTF-8: such an id matches nothing).

@@ -50,6 +50,7 @@ mod event_types;
 mod events;
 mod idempotency;
 mod multipart;
+mod order;
 mod rejection;
 mod search;
 #[cfg(feature = "server")]

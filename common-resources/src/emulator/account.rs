@@ -137,7 +137,7 @@ impl Emulate for ExternalAccount {
         }
     }
 
-    fn on_show(external: &mut Object, context: &Context<'_>) {
+    fn on_show(external: &Object, context: &Context<'_>) -> Object {
         // The default of a currency is the newest made default: older ones no longer are.
         let id = text(external, "id");
         let made_default = |other: &Object| other.get("default_for_currency") == Some(&true.into());
@@ -147,7 +147,7 @@ impl Emulate for ExternalAccount {
             None => &[], // not stored yet: the newest
         };
         let default = made_default(external) && !newer.iter().any(|other| made_default(other));
-        external.insert("default_for_currency".into(), default.into());
+        Object::from_iter([("default_for_currency".to_owned(), default.into())])
     }
 }
 
@@ -159,9 +159,8 @@ fn siblings<'a>(
 ) -> impl Iterator<Item = &'a Object> + 'a {
     let (account, currency) = (text(external, "account"), text(external, "currency"));
     context
-        .objects(EXTERNAL_ACCOUNTS)
+        .children(EXTERNAL_ACCOUNTS, &[account.unwrap_or_default()])
         .into_iter()
-        .filter(move |other| text(other, "account") == account)
         .filter(move |other| text(other, "currency") == currency)
 }
 

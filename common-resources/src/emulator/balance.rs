@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 
 use crate::{Balance, BalanceTransaction, ListBalanceTransactions};
 
+use super::fields::object;
+
 pub(super) fn register(emulator: &Emulator) {
     emulator
         .register::<Balance>()
@@ -16,15 +18,20 @@ pub(super) fn register(emulator: &Emulator) {
 
 const TRANSACTIONS: &str = "/v1/balance_transactions";
 
-/// Records `amount` (negative for money going out) moved by `source` (a charge, a refund).
-pub(super) fn moved(context: &Context<'_>, type_: &str, amount: i64, currency: &str, source: &str) {
+/// Records `amount` (negative for money going out) moved by `source` (a charge, a refund): the
+/// balance transaction's id.
+pub(super) fn moved(
+    context: &Context<'_>,
+    type_: &str,
+    amount: i64,
+    currency: &str,
+    source: &str,
+) -> Option<String> {
     let transaction = json!({
         "amount": amount, "available_on": context.now(), "currency": currency, "fee": 0,
         "net": amount, "source": source, "status": "available", "type": type_,
     });
-    if let Value::Object(fields) = transaction {
-        context.insert_later(TRANSACTIONS, fields);
-    }
+    context.insert_later(TRANSACTIONS, object(transaction))
 }
 
 impl Emulate for Balance {
@@ -34,7 +41,7 @@ impl Emulate for Balance {
             .list_of::<ListBalanceTransactions, BalanceTransaction>("history");
     }
 
-    fn on_show(balance: &mut Object, context: &Context<'_>) {
+    fn on_show(_: &Object, context: &Context<'_>) -> Object {
         let mut available: Vec<(String, i64)> = Vec::new();
         for transaction in context.objects(TRANSACTIONS) {
             let currency = transaction.get("currency").and_then(Value::as_str);
@@ -56,8 +63,10 @@ impl Emulate for Balance {
                 .collect()
         };
         let pending: Vec<(String, i64)> = available.iter().map(|(c, _)| (c.clone(), 0)).collect();
-        balance.insert("available".into(), amounts(&available));
-        balance.insert("pending".into(), amounts(&pending));
+        Object::from_iter([
+            ("available".to_owned(), amounts(&available)),
+            ("pending".to_owned(), amounts(&pending)),
+        ])
     }
 }
 

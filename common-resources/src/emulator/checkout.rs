@@ -101,10 +101,12 @@ impl Emulate for CheckoutSession {
         Ok(())
     }
 
-    fn on_show(session: &mut Object, context: &Context<'_>) {
+    fn on_show(session: &Object, context: &Context<'_>) -> Object {
+        let mut computed = Object::new();
         if text(session, "status") == "open" && integer(session, "expires_at") <= context.now() {
-            expired(session);
+            expired(&mut computed);
         }
+        computed
     }
 }
 

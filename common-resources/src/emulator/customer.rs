@@ -58,16 +58,19 @@ impl Emulate for Customer {
         discount_from(customer, params, context)
     }
 
-    fn on_show(customer: &mut Object, context: &Context<'_>) {
-        let id = text(customer, "id");
-        let balance: i64 = context
-            .objects(TRANSACTIONS)
-            .into_iter()
-            .filter(|transaction| text(transaction, "customer") == id)
-            .map(|transaction| integer(transaction, "amount"))
-            .sum();
-        customer.insert("balance".into(), balance.into());
+    fn on_show(customer: &Object, context: &Context<'_>) -> Object {
+        let balance = balance_of(text(customer, "id"), context);
+        Object::from_iter([("balance".to_owned(), balance.into())])
     }
+}
+
+/// The balance of the customer `id`: the sum of its balance transactions.
+fn balance_of(id: &str, context: &Context<'_>) -> i64 {
+    context
+        .children(TRANSACTIONS, &[id])
+        .into_iter()
+        .map(|transaction| integer(transaction, "amount"))
+        .sum()
 }
 
 /// Records a change of the customer's balance as a balance transaction.
@@ -125,13 +128,7 @@ impl Emulate for CustomerBalanceTransaction {
         _params: &Object,
         context: &Context<'_>,
     ) -> Result<(), Rejection> {
-        let customer = text(transaction, "customer");
-        let balance: i64 = context
-            .objects(TRANSACTIONS)
-            .into_iter()
-            .filter(|other| text(other, "customer") == customer)
-            .map(|other| integer(other, "amount"))
-            .sum();
+        let balance = balance_of(text(transaction, "customer"), context);
         let amount = integer(transaction, "amount");
         transaction.insert("ending_balance".into(), (balance + amount).into());
         transaction.insert("type".into(), "adjustment".into());

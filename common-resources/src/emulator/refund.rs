@@ -29,7 +29,6 @@ pub(super) fn register(emulator: &Emulator) {
 }
 
 const REFUNDS: &str = "/v1/refunds";
-const TRANSACTIONS: &str = "/v1/balance_transactions";
 
 impl Emulate for Refund {
     fn routes(routes: &mut Routes<Self>) {
@@ -96,7 +95,8 @@ impl Emulate for Refund {
             refund.insert(field.into(), value.into());
         }
         refund.insert("amount".into(), amount.into());
-        balance::moved(context, "refund", -amount, currency, text(refund, "id"));
+        let transaction = balance::moved(context, "refund", -amount, currency, text(refund, "id"));
+        refund.insert("balance_transaction".into(), transaction.into());
         context.emit_about(
             "charge.refunded",
             refunded_charge(intent, refunded + amount),
@@ -110,19 +110,6 @@ impl Emulate for Refund {
         context: &Context<'_>,
     ) -> Result<(), Rejection> {
         context.emit("charge.refund.updated")
-    }
-
-    fn on_show(refund: &mut Object, context: &Context<'_>) {
-        let id = text(refund, "id");
-        let transaction = context
-            .objects(TRANSACTIONS)
-            .into_iter()
-            .rev() // the oldest: the refund's own, not a `refund_failure` after a cancel
-            .find(|transaction| text(transaction, "source") == id)
-            .and_then(|transaction| transaction.get("id").cloned());
-        if let Some(transaction) = transaction {
-            refund.insert("balance_transaction".into(), transaction);
-        }
     }
 }
 

@@ -130,9 +130,10 @@ impl Emulate for Subscription {
         Ok(())
     }
 
-    fn on_show(subscription: &mut Object, context: &Context<'_>) {
+    fn on_show(subscription: &Object, context: &Context<'_>) -> Object {
         let now = context.now();
         let trial_end = subscription.get("trial_end").and_then(Value::as_i64);
+        let mut computed = Object::new();
         match status(subscription) {
             "trialing" if trial_end.is_some_and(|end| end <= now) => {
                 let status = if has_payment_method(subscription) {
@@ -145,20 +146,21 @@ impl Emulate for Subscription {
                     match end_behavior(subscription) {
                         Some("pause") => "paused",
                         Some("cancel") => {
-                            subscription.insert("canceled_at".into(), trial_end.into());
-                            subscription.insert("ended_at".into(), trial_end.into());
+                            computed.insert("canceled_at".into(), trial_end.into());
+                            computed.insert("ended_at".into(), trial_end.into());
                             "canceled"
                         }
                         _ => "past_due",
                     }
                 };
-                subscription.insert("status".into(), status.into());
+                computed.insert("status".into(), status.into());
             }
             "incomplete" if now >= integer(subscription, "created") + 23 * 60 * 60 => {
-                subscription.insert("status".into(), "incomplete_expired".into());
+                computed.insert("status".into(), "incomplete_expired".into());
             }
             _ => {}
         }
+        computed
     }
 }
 

@@ -46,20 +46,21 @@ impl Emulate for Transfer {
         Ok(())
     }
 
-    fn on_show(transfer: &mut Object, context: &Context<'_>) {
+    fn on_show(transfer: &Object, context: &Context<'_>) -> Object {
         let reversed = reversed(text(transfer, "id"), context);
         let whole = reversed >= integer(transfer, "amount");
-        transfer.insert("amount_reversed".into(), reversed.into());
-        transfer.insert("reversed".into(), whole.into());
+        Object::from_iter([
+            ("amount_reversed".to_owned(), reversed.into()),
+            ("reversed".to_owned(), whole.into()),
+        ])
     }
 }
 
 /// How much of the transfer `id` its reversals took back.
 fn reversed(id: &str, context: &Context<'_>) -> i64 {
     context
-        .objects(REVERSALS)
+        .children(REVERSALS, &[id])
         .into_iter()
-        .filter(|reversal| text(reversal, "transfer") == id)
         .map(|reversal| integer(reversal, "amount"))
         .sum()
 }
