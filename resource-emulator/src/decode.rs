@@ -106,7 +106,8 @@ fn unescape(text: &str) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "the escaped bytes are not valid UTF-8".to_owned())
 }
 
-fn hex_value(digit: u8) -> Option<u8> {
+/// The value of one hexadecimal digit.
+pub(crate) fn hex_value(digit: u8) -> Option<u8> {
     match digit {
         b'0'..=b'9' => Some(digit - b'0'),
         b'a'..=b'f' => Some(digit - b'a' + 10),
@@ -239,9 +240,7 @@ where
     P: DeserializeOwned + Serialize,
 {
     let fields = field_names::<P>();
-    if fields.is_some_and(|fields| fields.contains(&"metadata")) {
-        check_metadata_keys(pairs)?;
-    }
+    check_metadata_keys(pairs, fields)?;
     let mut keys = Vec::with_capacity(pairs.len());
     for (key, value) in pairs {
         let parsed = ParsedKey::parse(key)?;
@@ -274,30 +273,42 @@ where
     }
 }
 
-/// Refuses more than [`MAX_METADATA_KEYS`] keys set in the top-level `metadata` by counting
-/// them (storing nothing), as Stripe does; the engine checks the merged result again.
+/// Refuses more than [`MAX_METADATA_KEYS`] keys set in one `metadata`, at the top level or
+/// nested (`file_link_data[metadata]`), by counting them (storing nothing), as Stripe does; the
+/// engine checks the merged top-level result again. Only params `fields` has count (all when
+/// unknown): any other is refused as unknown.
 ///
 /// A key set twice counts twice here (it is refused later anyway, as given twice), and unsets
 /// (`metadata[k]=`) do not count: the keys a request sets are all in the merged metadata, so more
 /// than 50 of them can never be taken.
-fn check_metadata_keys(pairs: &[(String, String)]) -> Result<(), Rejection> {
-    let set = pairs
-        .iter()
-        .filter(|(key, value)| {
-            !value.is_empty()
-                && key
-                    .strip_prefix("metadata[")
-                    .is_some_and(|rest| rest.ends_with(']'))
-        })
-        .count();
-    if set > MAX_METADATA_KEYS {
-        return Err(Rejection::invalid_request(format!(
+fn check_metadata_keys(
+    pairs: &[(String, String)],
+    fields: Option<&[&str]>,
+) -> Result<(), Rejection> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (key, value) in pairs {
+        let Some(map) = key
+            .strip_suffix(']')
+            .and_then(|k| Some(&k[..k.rfind('[')?]))
+        else {
+            continue;
+        };
+        let name = map.split('[').next().unwrap_or_default();
+        let counted = !value.is_empty()
+            && (map == "metadata" || map.ends_with("[metadata]"))
+            && fields.is_none_or(|fields| fields.contains(&name));
+        if counted {
+            *counts.entry(map).or_default() += 1;
+        }
+    }
+    match counts.into_iter().find(|(_, set)| *set > MAX_METADATA_KEYS) {
+        Some((map, set)) => Err(Rejection::invalid_request(format!(
             "Invalid metadata: metadata can have up to {MAX_METADATA_KEYS} keys, but you passed \
              in {set} keys."
         ))
-        .param("metadata"));
+        .param(map)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -1924,5 +1935,31 @@ mod tests {
         // Params with no `metadata` take no such limit (and reject it as unknown).
         let rejection = decode_params::<ListFileLinks>(&form(60, 0)[1..]).unwrap_err();
         assert_eq!(rejection.message, "Received unknown parameter: metadata");
+    }
+
+    #[test]
+    fn more_than_50_keys_in_a_nested_metadata_are_refused_too() {
+        #[derive(Serialize, Deserialize)]
+        struct Params {
+            #[serde(default)]
+            file_link_data: Option<Data>,
+        }
+        #[derive(Serialize, Deserialize)]
+        struct Data {
+            create: bool,
+            #[serde(default)]
+            metadata: MetadataParam,
+        }
+        let form = |set: usize| {
+            let mut pairs = vec![("file_link_data[create]".to_owned(), "true".to_owned())];
+            pairs.extend(
+                (0..set).map(|i| (format!("file_link_data[metadata][k{i}]"), "v".to_owned())),
+            );
+            pairs
+        };
+        assert!(decode_params::<Params>(&form(50)).is_ok());
+        let rejection = decode_params::<Params>(&form(80_000)).unwrap_err();
+        assert_eq!(rejection.param.as_deref(), Some("file_link_data[metadata]"));
+        assert!(rejection.message.ends_with("you passed in 80000 keys."));
     }
 }

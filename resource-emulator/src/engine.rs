@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::auth::authenticate;
-use crate::decode::{field_names, parse_form};
+use crate::decode::{field_names, hex_value, parse_form};
 use crate::emulate::{
     Access, ActionHook, Asked, Behaviour, Context, Download, Emulate, Later, Object, Routes,
     Served, UploadInfo,
@@ -1004,13 +1004,7 @@ impl Engine {
         let verb = if deletes { "deleted" } else { "updated" };
         self.push_event(index, verb, stored(index, scope, key, Some(shown.clone())));
         self.push_emitted(emitted, stored(index, scope, key, Some(shown)));
-        if let Err(rejection) = self.make_later(later) {
-            match before {
-                Some(before) => self.store(index, scope, before),
-                None => self.remove(index, key),
-            }
-            return Err(rejection);
-        }
+        self.make_later_or_restore(later, (index, scope, key), before)?;
         let object = self.find(index, scope, key)?.clone();
         let answer = self.present(index, object, expand_paths(params))?;
         match refusal {
@@ -1020,6 +1014,24 @@ impl Engine {
             }
             None => Ok(answer),
         }
+    }
+
+    /// Makes what the hooks of a change asked for; if any of it is refused, puts the changed
+    /// object (collection, scope, key) back as it was (`kept`, or gone when it was new).
+    fn make_later_or_restore(
+        &mut self,
+        later: Vec<Later>,
+        (index, scope, key): (usize, &[String], &str),
+        kept: Option<Object>,
+    ) -> Result<(), Rejection> {
+        let made = self.make_later(later);
+        if made.is_err() {
+            match kept {
+                Some(kept) => self.store(index, scope, kept),
+                None => self.remove(index, key),
+            }
+        }
+        made
     }
 
     /// Makes what hooks asked for, all of it or none of it.
@@ -1255,10 +1267,7 @@ impl Engine {
         }
         self.push_event(index, "created", stored(index, scope, &key, None));
         self.push_emitted(asked.emitted, stored(index, scope, &key, None));
-        if let Err(rejection) = self.make_later(asked.later) {
-            self.remove(index, &key);
-            return Err(rejection);
-        }
+        self.make_later_or_restore(asked.later, (index, scope, &key), None)?;
         let object = self.find(index, scope, &key)?.clone();
         self.present(index, object, expand_paths(params))
     }
@@ -1364,10 +1373,7 @@ impl Engine {
             stored(index, scope, key, Some(before.clone())),
         );
         self.push_emitted(asked.emitted, stored(index, scope, key, Some(before)));
-        if let Err(rejection) = self.make_later(asked.later) {
-            self.store(index, scope, kept);
-            return Err(rejection);
-        }
+        self.make_later_or_restore(asked.later, (index, scope, key), Some(kept))?;
         let object = self.find(index, scope, key)?.clone();
         self.present(index, object, expand_paths(params))
     }
@@ -2029,10 +2035,12 @@ fn percent_decode(segment: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&byte) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        // Two hexadecimal digits, no sign: `%+6` stays as it is.
+        let hex = match bytes.get(i + 1..i + 3) {
+            Some(&[high, low]) => hex_value(high).zip(hex_value(low)),
+            _ => None,
+        }
+        .map(|(high, low)| (high << 4) | low);
         match (byte, hex) {
             (b'%', Some(decoded)) => {
                 out.push(decoded);
@@ -2080,6 +2088,7 @@ mod tests {
             "link a+b%c&d=é#~"
         );
         assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("a%+6b%-1c%6"), "a%+6b%-1c%6");
     }
 
     #[test]

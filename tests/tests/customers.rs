@@ -103,6 +103,11 @@ fn customers(client: &Client) {
     TaxId::delete(client, &jenny.id, &tax_id.id).unwrap();
     let error = TaxId::retrieve(client, &jenny.id, &tax_id.id).unwrap_err();
     assert_eq!(error.status(), Some(404));
+    let error = TaxId::create(client, &jenny.id, &CreateTaxId::new("eu_vat", "")).unwrap_err();
+    assert_eq!(
+        (error.status(), error.code(), error.param()),
+        (Some(400), Some("parameter_invalid_empty"), Some("value"))
+    );
 
     // A coupon becomes the discount singleton, retrieved and deleted through its customer.
     let error = Discount::retrieve(client, &jenny.id).unwrap_err();

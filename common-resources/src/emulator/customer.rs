@@ -174,6 +174,9 @@ impl Emulate for TaxId {
 
     fn on_create(tax_id: &mut Object, _: &Object, _: &Context<'_>) -> Result<(), Rejection> {
         let (type_, value) = (text(tax_id, "type"), text(tax_id, "value"));
+        if value.is_empty() {
+            return Ok(()); // `value=""`: the engine's `parameter_invalid_empty` about `value`
+        }
         // `us_ein` is the US's; an `eu_vat` number starts with its country.
         let country = match type_.split_once('_') {
             Some(("eu", _)) => value.get(..2).map(str::to_ascii_uppercase),
