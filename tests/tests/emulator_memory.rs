@@ -3,8 +3,8 @@
 //! and only for requests that succeeded) and uploads (kept once, and only when the request that
 //! carries them succeeds).
 //!
-//! The soak at the end is ignored in CI; it prints resident memory:
-//! `cargo test -p tests --release --test emulator_memory -- --ignored --nocapture`.
+//! The soak that prints resident memory is a measurement, in `benches`:
+//! `cargo run --release -p benches --example emulator_soak`.
 #![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
 
 use file_link::{
@@ -201,77 +201,4 @@ fn a_malformed_multipart_body_keeps_nothing() {
     });
     assert_eq!(answer.status, 400);
     assert_eq!(emulator.usage(), held);
-}
-
-/// Resident memory of this process, from `/proc/self/status` (0 where there is none).
-fn resident_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-#[test]
-#[ignore = "a soak of a minute or more: run with --release --ignored --nocapture"]
-fn soak_prints_resident_memory() {
-    let (emulator, client, file) = new_emulator();
-    let report = |stage: &str| {
-        println!(
-            "{stage}: {} KiB resident; {:?}",
-            resident_kib(),
-            emulator.usage()
-        );
-    };
-    report("start");
-    let params = CreateFileLink::new(&file.id);
-    for i in 1..=100_000 {
-        FileLink::create(&client, &params).unwrap();
-        if i % 25_000 == 0 {
-            report(&format!("after {i} creates"));
-        }
-    }
-    for i in 1..=1_000 {
-        let big = Upload::from_bytes("big.pdf", vec![b'x'; 8 * 1024 * 1024]);
-        File::create(
-            &client,
-            &CreateFile::new(FilePurpose::FinanceReportRun, big),
-        )
-        .unwrap_err();
-        if i % 250 == 0 {
-            report(&format!("after {i} refused 8 MB uploads"));
-        }
-    }
-    let usage = emulator.usage();
-    assert_eq!(usage.upload_bytes, 4);
-    assert_eq!(
-        usage.idempotency_keys,
-        Emulator::DEFAULT_IDEMPOTENCY_CAPACITY
-    );
-}
-
-#[test]
-#[ignore = "a measurement: run with --release --ignored --nocapture"]
-fn refused_uploads_over_http_print_resident_memory() {
-    let (emulator, _, _) = new_emulator();
-    let (_server, client) = tests::served(&emulator);
-    println!("start: {} KiB resident", resident_kib());
-    for round in 1..=4 {
-        for _ in 0..5 {
-            let big = Upload::from_bytes("big.pdf", vec![b'x'; 8 * 1024 * 1024]);
-            File::create(
-                &client,
-                &CreateFile::new(FilePurpose::FinanceReportRun, big),
-            )
-            .unwrap_err();
-        }
-        println!(
-            "after {} refused 8 MB uploads over HTTP: {} KiB resident; {:?}",
-            round * 5,
-            resident_kib(),
-            emulator.usage()
-        );
-    }
-    assert_eq!(emulator.usage().upload_bytes, 4);
 }
