@@ -165,8 +165,8 @@ pub struct UpdateWebhookEndpoint {
     pub description: Option<String>,
     /// `true` disables the endpoint, `false` enables it again.
     pub disabled: Option<bool>,
-    /// A new list of event types (replaces the old one).
-    pub enabled_events: Vec<String>,
+    /// A new list of event types (replaces the old one); `None` keeps it.
+    pub enabled_events: Option<Vec<String>>,
     /// Your key-value pairs: set, unset or clear.
     pub metadata: MetadataParam,
     /// A new URL.

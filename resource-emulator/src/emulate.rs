@@ -146,6 +146,12 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
         Ok(())
     }
 
+    /// Fields Stripe shows only in the answer of the create that made them (a webhook
+    /// endpoint's `secret`): kept, but left out of every other answer and of events.
+    fn secret_fields() -> &'static [&'static str] {
+        &[]
+    }
+
     /// The fields computed when the object is shown, which replace the stored ones in the
     /// answer (for example `expired` against the emulator's clock, or a balance summed from
     /// other objects); none by default. Where they are as stored the object is shown without
@@ -402,6 +408,11 @@ impl<'a> Context<'a> {
             .borrow_mut()
             .push(Later::Insert(path.to_owned(), fields));
         id
+    }
+
+    /// How many of the event `id`'s webhook deliveries are not made (waiting or given up).
+    pub(crate) fn pending_webhooks(&self, id: &str) -> usize {
+        self.engine.pending_webhooks(id)
     }
 
     /// A random token of letters and digits, for ids and URLs.

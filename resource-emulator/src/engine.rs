@@ -4,13 +4,16 @@
 use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use resource_core::RangeQuery;
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::auth::authenticate;
+use crate::clock::Clock;
 use crate::decode::{field_names, hex_value, parse_form};
+use crate::delivery::{Counts, Outbox, Target};
 use crate::emulate::{
     Access, ActionHook, Asked, Behaviour, Context, Download, Emulate, Later, Object, Routes,
     Served, UploadInfo,
@@ -20,6 +23,7 @@ use crate::idempotency::{Digest, Replays, Seen, Slot};
 use crate::multipart::{self, Field};
 use crate::order::{Order, Position};
 use crate::rejection::Rejection;
+use crate::webhook_endpoints;
 use crate::search;
 
 /// Stripe's metadata limits.
@@ -145,6 +149,8 @@ struct Collection {
     on_create: fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_show: fn(&Object, &Context<'_>) -> Object,
+    /// Fields shown by the create's answer only.
+    secret_fields: &'static [&'static str],
     on_delete: fn(&Object, &Context<'_>) -> Result<(), Rejection>,
     list_filters: &'static [&'static str],
     event_prefix: Option<&'static str>,
@@ -196,14 +202,16 @@ impl Collection {
     /// objects is written without copying them.
     fn show<'o>(&self, object: &'o Object, context: &Context<'_>) -> Cow<'o, Object> {
         let computed = (self.on_show)(object, context);
-        if computed
+        let as_stored = computed
             .iter()
-            .all(|(name, value)| object.get(name) == Some(value))
-        {
+            .all(|(name, value)| object.get(name) == Some(value));
+        let secret = self.secret_fields.iter().any(|name| object.contains_key(*name));
+        if as_stored && !secret {
             return Cow::Borrowed(object);
         }
         let mut shown = object.clone();
         shown.extend(computed);
+        self.conceal(&mut shown);
         Cow::Owned(shown)
     }
 
@@ -211,6 +219,13 @@ impl Collection {
     fn refresh(&self, object: &mut Object, context: &Context<'_>) {
         let computed = (self.on_show)(object, context);
         object.extend(computed);
+    }
+
+    /// Leaves out the fields only a create's answer shows.
+    fn conceal(&self, object: &mut Object) {
+        for name in self.secret_fields {
+            object.remove(*name);
+        }
     }
 
     /// A fresh id with the collection's prefix; `None` for a singleton.
@@ -338,6 +353,33 @@ pub struct Usage {
     pub idempotency_bytes: usize,
     /// The events kept (`GET /v1/events`): at most the event capacity, oldest dropped first.
     pub events: usize,
+    /// The webhook deliveries.
+    pub webhooks: Deliveries,
+}
+
+/// What became of the webhook deliveries (see [`Usage`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Deliveries {
+    /// Waiting for their first attempt or their next one: at most 10,000.
+    pub queued: usize,
+    /// Answered 2xx.
+    pub delivered: u64,
+    /// Given up after their last retry.
+    pub given_up: u64,
+    /// Dropped because 10,000 were waiting already.
+    pub dropped: u64,
+}
+
+impl From<Counts> for Deliveries {
+    fn from(counts: Counts) -> Self {
+        Deliveries {
+            queued: counts.queued,
+            delivered: counts.delivered,
+            given_up: counts.given_up,
+            dropped: counts.dropped,
+        }
+    }
 }
 
 /// The emulator's state.
@@ -356,13 +398,18 @@ pub(crate) struct Engine {
     stored_refused: bool,
     /// How many events are kept at most.
     event_capacity: usize,
-    clock_offset: i64,
+    clock: Arc<Clock>,
+    /// The webhook deliveries of the events.
+    outbox: Arc<Outbox>,
+    /// Where every event also goes (`stripe-emulator --forward-to`).
+    forward: Option<Target>,
     pub(crate) base_url: String,
     sequence: u64,
 }
 
 impl Engine {
     pub(crate) fn new() -> Self {
+        let clock = Arc::new(Clock::default());
         Engine {
             collections: Vec::new(),
             uploads: HashMap::new(),
@@ -371,7 +418,9 @@ impl Engine {
             pending: Vec::new(),
             stored_refused: false,
             event_capacity: events::DEFAULT_CAPACITY,
-            clock_offset: 0,
+            clock: Arc::clone(&clock),
+            outbox: Arc::new(Outbox::new(clock)),
+            forward: None,
             base_url: "http://emulator.invalid".to_owned(),
             sequence: 0,
         }
@@ -379,9 +428,29 @@ impl Engine {
 
     /// Moves the clock by `seconds`; idempotency keys past their 24 hours are forgotten.
     pub(crate) fn advance(&mut self, seconds: i64) {
-        self.clock_offset = self.clock_offset.saturating_add(seconds);
+        self.clock.advance(seconds);
         let now = self.now();
         self.replays.forget_expired(now);
+        self.outbox.clock_moved();
+    }
+
+    /// Sends every event also to `url`, signed with a fresh secret: the secret.
+    pub(crate) fn forward_to(&mut self, url: String) -> String {
+        let secret = format!("whsec_{}", token(32));
+        self.forward = Some(Target {
+            url,
+            secret: secret.clone(),
+        });
+        secret
+    }
+
+    /// The webhook deliveries, for [`Outbox::flush`] outside the engine's lock.
+    pub(crate) fn outbox(&self) -> Arc<Outbox> {
+        Arc::clone(&self.outbox)
+    }
+
+    pub(crate) fn pending_webhooks(&self, event: &str) -> usize {
+        self.outbox.pending(event)
     }
 
     /// Sets how many idempotency keys are remembered at most.
@@ -415,16 +484,12 @@ impl Engine {
             events: self
                 .collection_index(events::PATH)
                 .map_or(0, |index| self.collections[index].by_id.len()),
+            webhooks: self.outbox.counts().into(),
         }
     }
 
     pub(crate) fn now(&self) -> i64 {
-        let elapsed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        i64::try_from(elapsed)
-            .unwrap_or(i64::MAX)
-            .saturating_add(self.clock_offset)
+        self.clock.now()
     }
 
     /// Registers `R`; registering it again replaces its routes and keeps its objects.
@@ -451,6 +516,7 @@ impl Engine {
             on_create: R::on_create,
             on_update: R::on_update,
             on_show: R::on_show,
+            secret_fields: R::secret_fields(),
             on_delete: R::on_delete,
             list_filters: R::list_filters(),
             event_prefix: R::event_prefix(),
@@ -1269,7 +1335,17 @@ impl Engine {
         self.push_emitted(asked.emitted, stored(index, scope, &key, None));
         self.make_later_or_restore(asked.later, (index, scope, &key), None)?;
         let object = self.find(index, scope, &key)?.clone();
-        self.present(index, object, expand_paths(params))
+        // The one answer that shows the secret fields (a webhook endpoint's secret).
+        let secrets: Vec<(String, Value)> = self.collections[index]
+            .secret_fields
+            .iter()
+            .filter_map(|name| Some(((*name).to_owned(), object.get(*name)?.clone())))
+            .collect();
+        let mut answer = self.present(index, object, expand_paths(params))?;
+        if let Value::Object(answer) = &mut answer {
+            answer.extend(secrets);
+        }
+        Ok(answer)
     }
 
     /// A create a hook asked for, through the collection's own route and hooks.
@@ -1596,10 +1672,11 @@ impl Engine {
         self.expand(index, object, &paths).map(Value::Object)
     }
 
-    /// The object as shown: computed fields refreshed, nothing expanded.
+    /// The object as shown: computed fields refreshed, secret ones left out, nothing expanded.
     fn shown(&self, index: usize, mut object: Object) -> Object {
         let collection = &self.collections[index];
         self.with_context(|context| collection.refresh(&mut object, context));
+        collection.conceal(&mut object);
         object
     }
 
@@ -1707,9 +1784,39 @@ impl Engine {
             // stored without the check a hook's object gets.
             let mut event = self.new_object(events, &[]);
             event.extend(fields);
+            let type_ = event.get("type").and_then(Value::as_str).unwrap_or_default();
+            let targets = self.webhook_targets(type_);
+            event.insert("pending_webhooks".into(), json!(targets.len()));
+            if !targets.is_empty() {
+                let id = event.get("id").and_then(Value::as_str).unwrap_or_default();
+                // As Stripe sends it: indented.
+                let payload = serde_json::to_vec_pretty(&event).unwrap_or_default();
+                self.outbox.send(id, payload, targets);
+            }
             self.store(events, &[], event);
         }
         self.drop_oldest(events, self.event_capacity);
+    }
+
+    /// Where an event of `type_` is delivered: every enabled endpoint that wants it, and the
+    /// forwarding URL.
+    fn webhook_targets(&self, type_: &str) -> Vec<Target> {
+        let endpoints = self
+            .collection_index(webhook_endpoints::PATH)
+            .map(|index| &self.collections[index]);
+        let wanting = endpoints
+            .into_iter()
+            .flat_map(|collection| collection.by_id.values())
+            .map(|stored| &stored.object)
+            .filter(|endpoint| webhook_endpoints::wants(endpoint, type_))
+            .filter_map(|endpoint| {
+                let text = |name: &str| endpoint.get(name).and_then(Value::as_str);
+                Some(Target {
+                    url: text("url")?.to_owned(),
+                    secret: text("secret")?.to_owned(),
+                })
+            });
+        wanting.chain(self.forward.clone()).collect()
     }
 
     /// Drops the oldest objects of collection `index` beyond `capacity`.
@@ -1720,6 +1827,7 @@ impl Engine {
             };
             let key = key.clone();
             self.remove(index, &key);
+            self.outbox.forget(&key);
         }
     }
 

@@ -22,7 +22,7 @@
 use resource_core::{Declared, Event};
 use serde_json::Value;
 
-use crate::emulate::{Emulate, Object, Routes};
+use crate::emulate::{Context, Emulate, Object, Routes};
 use crate::event_types::has_prefix;
 use crate::rejection::Rejection;
 
@@ -124,12 +124,18 @@ pub(crate) fn type_matches(type_: &str, pattern: &str) -> bool {
 }
 
 /// Every emulator serves the events it recorded: retrieve, and list newest first with `type`
-/// (exact or a `*` group), `types[]` (any of them), `created` and `delivery_success`. No event
-/// has webhooks to deliver yet (`pending_webhooks: 0`): `delivery_success=true` lists them all,
-/// `false` none.
+/// (exact or a `*` group), `types[]` (any of them), `created` and `delivery_success` (`true`:
+/// delivered to every endpoint it was sent to, `false`: some delivery waiting or given up).
 impl Emulate for Event {
     fn routes(routes: &mut Routes<Self>) {
         routes.retrieve().list();
+    }
+
+    /// `pending_webhooks`: the deliveries not made yet.
+    fn on_show(event: &Object, context: &Context<'_>) -> Object {
+        let id = event.get("id").and_then(Value::as_str).unwrap_or_default();
+        let pending = context.pending_webhooks(id);
+        Object::from_iter([("pending_webhooks".to_owned(), pending.into())])
     }
 
     fn list_filters() -> &'static [&'static str] {
@@ -164,7 +170,7 @@ impl Emulate for Event {
             .is_none_or(|pattern| type_matches(type_, pattern));
         let by_types = types(params)
             .is_none_or(|types| types.iter().any(|wanted| wanted.as_str() == Some(type_)));
-        // Delivered to every endpoint: none left pending (no endpoint yet, so all of them).
+        // Delivered to every endpoint it was sent to: none left pending.
         let delivered = event
             .get("pending_webhooks")
             .and_then(Value::as_i64)

@@ -43,7 +43,9 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod clock;
 pub mod decode;
+mod delivery;
 mod emulate;
 mod engine;
 mod event_types;
@@ -53,6 +55,7 @@ mod multipart;
 mod order;
 mod rejection;
 mod search;
+mod webhook_endpoints;
 #[cfg(feature = "server")]
 mod server;
 
@@ -61,7 +64,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use resource_core::{Client, Request, Response, Transport, TransportError, TransportErrorKind};
 
 pub use emulate::{Access, ActionHook, Context, Download, Emulate, Object, Routes, UploadInfo};
-pub use engine::{Incoming, Outgoing, Usage};
+pub use engine::{Deliveries, Incoming, Outgoing, Usage};
 pub use event_types::{EVENT_TYPES, is_event_type};
 pub use rejection::Rejection;
 #[cfg(feature = "server")]
@@ -93,7 +96,9 @@ impl Emulator {
         let emulator = Emulator {
             engine: Arc::new(RwLock::new(engine::Engine::new())),
         };
-        emulator.register::<resource_core::Event>();
+        emulator
+            .register::<resource_core::Event>()
+            .register::<resource_core::WebhookEndpoint>();
         emulator
     }
 
@@ -128,6 +133,22 @@ impl Emulator {
     /// Idempotency keys first used more than 24 hours before the new time are forgotten.
     pub fn advance(&self, seconds: i64) {
         self.engine().advance(seconds);
+    }
+
+    /// Attempts every webhook delivery waiting (for its first attempt or a retry, whenever it
+    /// was due) now, and returns once each attempt has ended: delivered, or failed and waiting
+    /// for its next one ([`Emulator::advance`] makes that due). Deliveries happen in the
+    /// background anyway; this is for tests, which then see them without sleeping. It holds no
+    /// lock requests need; it waits up to 10 s for an endpoint that does not answer.
+    pub fn flush_webhooks(&self) {
+        let outbox = self.reading().outbox();
+        outbox.flush();
+    }
+
+    /// Sends every event also to `url`, as `stripe listen --forward-to` does, signed with a
+    /// fresh `whsec_` secret, which it returns; again, the new URL and secret replace these.
+    pub fn forward_events_to(&self, url: impl Into<String>) -> String {
+        self.engine().forward_to(url.into())
     }
 
     /// How many idempotency keys are remembered unless

@@ -5,7 +5,9 @@
 //! ```
 //!
 //! Prints one JSON line per seeded file (`{"id": "file_...", "purpose": ..., "filename": ...}`),
-//! then `listening on http://127.0.0.1:PORT`, and serves until stopped. `--port 0` picks a free
+//! with `--forward-to URL` a line `{"webhook_secret": "whsec_..."}` (every event is then
+//! delivered to URL signed with that secret, as `stripe listen --forward-to` does), then
+//! `listening on http://127.0.0.1:PORT`, and serves until stopped. `--port 0` picks a free
 //! port; `--host` binds elsewhere than loopback (only do that on a network you trust: it prints a
 //! warning), and `--public-url` says which URL remote clients reach it by.
 
@@ -17,8 +19,9 @@ use file_link::FilePurpose;
 use resource_emulator::{Emulator, ServeOptions};
 
 const USAGE: &str = "usage: stripe-emulator [--host HOST] [--port PORT] [--public-url URL]
-                      [--seed-file PURPOSE=PATH]... [--read-timeout SECONDS]
-                      [--idle-timeout SECONDS] [--max-connections N]
+                      [--seed-file PURPOSE=PATH]... [--forward-to URL]
+                      [--read-timeout SECONDS] [--idle-timeout SECONDS]
+                      [--max-connections N]
 
   --host HOST               address to bind (default 127.0.0.1); anything but loopback
                             prints a warning: anyone who reaches it can use the emulator
@@ -27,6 +30,8 @@ const USAGE: &str = "usage: stripe-emulator [--host HOST] [--port PORT] [--publi
                             reach the emulator (default: the bound address; for 0.0.0.0
                             this machine's outbound address)
   --seed-file PURPOSE=PATH  add the file at PATH with PURPOSE before serving (repeatable)
+  --forward-to URL          deliver every event to URL (like `stripe listen --forward-to`),
+                            signed with the secret printed as {\"webhook_secret\": ...}
   --read-timeout SECONDS    longest wait for more of a started request, then 408
                             (default 10)
   --idle-timeout SECONDS    longest wait for a connection's next request (default 60)
@@ -37,6 +42,7 @@ struct Options {
     host: String,
     port: u16,
     seeds: Vec<(String, String)>,
+    forward_to: Option<String>,
     serve: ServeOptions,
 }
 
@@ -54,6 +60,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         host: "127.0.0.1".into(),
         port: 12111,
         seeds: Vec::new(),
+        forward_to: None,
         serve: ServeOptions::default(),
     };
     while let Some(arg) = args.next() {
@@ -72,6 +79,13 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
                     return Err(format!("--public-url: not an http(s):// URL: {url}"));
                 }
                 options.serve = options.serve.public_url(url);
+            }
+            "--forward-to" => {
+                let url = value("--forward-to")?;
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(format!("--forward-to: not an http(s):// URL: {url}"));
+                }
+                options.forward_to = Some(url);
             }
             "--read-timeout" => {
                 let timeout = seconds("--read-timeout", &value("--read-timeout")?)?;
@@ -154,6 +168,11 @@ fn run(options: &Options) -> Result<(), String> {
             .map_err(|e| format!("--seed-file {path}: {e}"))?;
         let line =
             serde_json::json!({"id": file.id, "purpose": file.purpose, "filename": file.filename});
+        writeln!(stdout, "{line}").map_err(|e| e.to_string())?;
+    }
+    if let Some(url) = &options.forward_to {
+        let secret = emulator.forward_events_to(url.clone());
+        let line = serde_json::json!({ "webhook_secret": secret });
         writeln!(stdout, "{line}").map_err(|e| e.to_string())?;
     }
     writeln!(stdout, "listening on {}", server.url()).map_err(|e| e.to_string())?;

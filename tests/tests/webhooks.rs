@@ -681,7 +681,7 @@ fn webhook_endpoints_on_the_wire() {
     assert_eq!(WebhookEndpoint::retrieve(&client, &id).unwrap().id, id);
     let update = UpdateWebhookEndpoint {
         disabled: Some(true),
-        enabled_events: vec!["charge.failed".into()],
+        enabled_events: Some(vec!["charge.failed".into()]),
         metadata: [("team", "")].into_iter().collect::<MetadataParam>(),
         ..UpdateWebhookEndpoint::default()
     };
