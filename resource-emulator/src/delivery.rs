@@ -278,11 +278,17 @@ impl Shared {
         let transport = self
             .transport
             .get_or_init(|| UreqTransport::new(TIMEOUT, CONNECT_TIMEOUT));
-        let signature =
-            Webhook::generate_test_header(&*delivery.payload, &delivery.target.secret, system_now());
+        let signature = Webhook::generate_test_header(
+            &*delivery.payload,
+            &delivery.target.secret,
+            system_now(),
+        );
         let headers = [
             ("Content-Type", "application/json; charset=utf-8"),
-            ("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)"),
+            (
+                "User-Agent",
+                "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+            ),
             ("Accept", "*/*; q=0.5, application/xml"),
             ("Cache-Control", "no-cache"),
         ];

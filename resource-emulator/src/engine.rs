@@ -23,8 +23,8 @@ use crate::idempotency::{Digest, Replays, Seen, Slot};
 use crate::multipart::{self, Field};
 use crate::order::{Order, Position};
 use crate::rejection::Rejection;
-use crate::webhook_endpoints;
 use crate::search;
+use crate::webhook_endpoints;
 
 /// Stripe's metadata limits.
 const MAX_METADATA_KEYS: usize = 50;
@@ -205,7 +205,10 @@ impl Collection {
         let as_stored = computed
             .iter()
             .all(|(name, value)| object.get(name) == Some(value));
-        let secret = self.secret_fields.iter().any(|name| object.contains_key(*name));
+        let secret = self
+            .secret_fields
+            .iter()
+            .any(|name| object.contains_key(*name));
         if as_stored && !secret {
             return Cow::Borrowed(object);
         }
@@ -1784,7 +1787,10 @@ impl Engine {
             // stored without the check a hook's object gets.
             let mut event = self.new_object(events, &[]);
             event.extend(fields);
-            let type_ = event.get("type").and_then(Value::as_str).unwrap_or_default();
+            let type_ = event
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let targets = self.webhook_targets(type_);
             event.insert("pending_webhooks".into(), json!(targets.len()));
             if !targets.is_empty() {

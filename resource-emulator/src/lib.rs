@@ -55,9 +55,9 @@ mod multipart;
 mod order;
 mod rejection;
 mod search;
-mod webhook_endpoints;
 #[cfg(feature = "server")]
 mod server;
+mod webhook_endpoints;
 
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 

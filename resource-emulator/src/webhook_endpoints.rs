@@ -93,9 +93,9 @@ pub(crate) fn wants(endpoint: &Object, type_: &str) -> bool {
     let events = endpoint.get("enabled_events").and_then(Value::as_array);
     enabled
         && events.is_some_and(|events| {
-            events
-                .iter()
-                .any(|event| matches!(event.as_str(), Some(wanted) if wanted == "*" || wanted == type_))
+            events.iter().any(
+                |event| matches!(event.as_str(), Some(wanted) if wanted == "*" || wanted == type_),
+            )
         })
 }
 
