@@ -255,6 +255,7 @@ pub struct UploadInfo<'a> {
 pub(crate) struct Asked {
     pub(crate) later: Vec<Later>,
     pub(crate) emitted: Vec<Emitted>,
+    pub(crate) refusal: Option<Rejection>,
 }
 
 /// What hooks may look at: the clock, the emulator's public URL, stored objects and uploads; and
@@ -283,6 +284,7 @@ impl<'a> Context<'a> {
         Asked {
             later: self.later.into_inner(),
             emitted: self.emitted.into_inner(),
+            refusal: self.refusal.into_inner(),
         }
     }
 
@@ -331,10 +333,11 @@ impl<'a> Context<'a> {
         Ok(())
     }
 
-    /// From an action's hook: answers `rejection` once the object, as the hook left it, is
-    /// stored, as Stripe does for a declined payment (the intent keeps its
-    /// `last_payment_error`, the answer is the card error). Elsewhere a hook refuses by
-    /// returning its rejection, and nothing is stored.
+    /// From `on_create`, `on_update` or an action's hook: answers `rejection` once the object,
+    /// as the hook left it, is stored (with its events), as Stripe does for a declined payment
+    /// (the intent keeps its `last_payment_error`, the answer is the card error, whether the
+    /// intent was confirmed by `confirm` or by a create with `confirm=true`). A hook that
+    /// returns its rejection instead refuses the request, and nothing is stored.
     pub fn refuse_after_storing(&self, rejection: Rejection) {
         *self.refusal.borrow_mut() = Some(rejection);
     }

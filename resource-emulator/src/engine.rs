@@ -721,7 +721,7 @@ impl Engine {
             .header("Idempotency-Key")
             .filter(|_| request.method == "POST");
         let Some(key) = key else {
-            let (status, answer) = self.answer(request, origin);
+            let (status, answer, _) = self.answer(request, origin);
             return (status, answer, false);
         };
         let slot = Slot {
@@ -745,9 +745,11 @@ impl Engine {
             }
             Seen::New => {}
         }
-        let (status, answer) = self.answer(request, origin);
+        let (status, answer, stored) = self.answer(request, origin);
         let body = answer.into_bytes();
-        self.replays.remember(slot, digest, now, status, &body);
+        if stored {
+            self.replays.remember(slot, digest, now, status, &body);
+        }
         (status, Body::Bytes(body), false)
     }
 
@@ -786,14 +788,15 @@ impl Engine {
 
     /// Handles a request: its answer; its uploads kept only if it succeeds, and its events made
     /// only if it succeeds or stored its change though refused.
-    fn answer(&mut self, request: &Incoming<'_>, origin: &Origin) -> (u16, Body) {
+    fn answer(&mut self, request: &Incoming<'_>, origin: &Origin) -> (u16, Body, bool) {
         self.staged.clear();
         self.pending.clear();
         self.stored_refused = false;
         let answered = self.route(request);
         let staged = std::mem::take(&mut self.staged);
         let pending = std::mem::take(&mut self.pending);
-        if answered.is_ok() || std::mem::take(&mut self.stored_refused) {
+        let stored = answered.is_ok() || std::mem::take(&mut self.stored_refused);
+        if stored {
             self.record_events(pending, origin);
         }
         match answered {
@@ -803,9 +806,9 @@ impl Engine {
                         self.uploads.insert(owner, staged.upload);
                     }
                 }
-                (200, answer)
+                (200, answer, stored)
             }
-            Err(rejection) => (rejection.status, Body::Json(rejection.to_json())),
+            Err(rejection) => (rejection.status, Body::Json(rejection.to_json()), stored),
         }
     }
 
@@ -1062,8 +1065,11 @@ impl Engine {
         let shown = object.clone();
         hook(&mut object, params, &context)?;
         collection.refresh(&mut object, &context);
-        let refusal = context.refusal.take();
-        let Asked { later, emitted } = context.into_asked();
+        let Asked {
+            later,
+            emitted,
+            refusal,
+        } = context.into_asked();
         (self.collections[index].check)(&object).map_err(internal)?;
         let before = self.collections[index]
             .by_id
@@ -1076,6 +1082,16 @@ impl Engine {
         self.make_later_or_restore(later, (index, scope, key), before)?;
         let object = self.find(index, scope, key)?.clone();
         let answer = self.present(index, object, expand_paths(params))?;
+        self.unless_refused(answer, refusal)
+    }
+
+    /// The answer to a change now stored, or the refusal its hook asked for
+    /// ([`Context::refuse_after_storing`]): then the change stays, and its events are made.
+    fn unless_refused(
+        &mut self,
+        answer: Value,
+        refusal: Option<Rejection>,
+    ) -> Result<Value, Rejection> {
         match refusal {
             Some(rejection) => {
                 self.stored_refused = true;
@@ -1348,7 +1364,7 @@ impl Engine {
         if let Value::Object(answer) = &mut answer {
             answer.extend(secrets);
         }
-        Ok(answer)
+        self.unless_refused(answer, asked.refusal)
     }
 
     /// A create a hook asked for, through the collection's own route and hooks.
@@ -1454,7 +1470,8 @@ impl Engine {
         self.push_emitted(asked.emitted, stored(index, scope, key, Some(before)));
         self.make_later_or_restore(asked.later, (index, scope, key), Some(kept))?;
         let object = self.find(index, scope, key)?.clone();
-        self.present(index, object, expand_paths(params))
+        let answer = self.present(index, object, expand_paths(params))?;
+        self.unless_refused(answer, asked.refusal)
     }
 
     /// Deletes the object at `key` and every object nested under it; answers the deleted form

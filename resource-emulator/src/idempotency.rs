@@ -5,9 +5,11 @@
 //! What is kept per key is what a replay needs and no more: a digest of the first request
 //! (method, path, body) and the answer it got. As on Stripe, a key is remembered for 24 hours
 //! (against the emulator's clock, which [`Emulator::advance`](crate::Emulator::advance) moves),
-//! and only for a request that succeeded: a refused request (any answer but a 2xx) leaves its key
-//! free, so it can be sent again with corrected parameters. The store holds at most its capacity
-//! of keys, forgetting the oldest first.
+//! and only for a request that changed something: the engine remembers a success, and a refusal
+//! that stored its change (a declined payment: Stripe saves the result of a request that started
+//! executing), while a request refused outright leaves its key free, so it can be sent again
+//! with corrected parameters. The store holds at most its capacity of keys, forgetting the
+//! oldest first.
 
 use std::collections::hash_map::RandomState;
 use std::collections::{BTreeMap, HashMap};
@@ -123,9 +125,8 @@ impl Replays {
         }
     }
 
-    /// Remembers the answer to the request of `digest` under `slot`, from `now`; a refused
-    /// request (any answer but a 2xx) is not remembered. The oldest keys, and those past their
-    /// 24 hours, make room.
+    /// Remembers the answer (`status`, `answer`) to the request of `digest` under `slot`, from
+    /// `now`. The oldest keys, and those past their 24 hours, make room.
     pub(crate) fn remember(
         &mut self,
         slot: Slot,
@@ -134,7 +135,7 @@ impl Replays {
         status: u16,
         answer: &[u8],
     ) {
-        if !(200..300).contains(&status) || self.capacity == 0 {
+        if self.capacity == 0 {
             return;
         }
         self.forget(&slot);
@@ -248,13 +249,17 @@ mod tests {
     }
 
     #[test]
-    fn refused_requests_are_not_remembered() {
+    fn a_remembered_error_replays_with_its_status() {
         let mut replays = Replays::new();
         let digest = replays.digest(&[b"POST", b"/v1/x", b""]);
-        replays.remember(slot("k"), digest, 0, 400, b"{\"error\":{}}");
-        replays.remember(slot("k"), digest, 0, 500, b"{\"error\":{}}");
-        assert_eq!((replays.len(), replays.bytes()), (0, 0));
-        assert!(matches!(replays.check(&slot("k"), digest, 0), Seen::New));
+        replays.remember(slot("k"), digest, 0, 402, b"{\"error\":{}}");
+        assert!(matches!(
+            replays.check(&slot("k"), digest, 0),
+            Seen::Replay {
+                status: 402,
+                answer: b"{\"error\":{}}"
+            }
+        ));
     }
 
     #[test]

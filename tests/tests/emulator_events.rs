@@ -397,11 +397,35 @@ fn payment_intents_emit_stripes_events_for_each_step() {
         let confirmed = setup.last();
         assert_eq!(
             setup.types(),
-            ["payment_intent.succeeded", "payment_intent.created"]
+            [
+                "payment_intent.succeeded",
+                "charge.succeeded",
+                "payment_intent.created"
+            ]
         );
-        let succeeded = &setup.events(json!({"limit": 1}))[0];
+        let events = setup.events(json!({"limit": 2}));
+        let (succeeded, charged) = (&events[0], &events[1]);
         assert_eq!(succeeded["request"], confirmed.as_request());
         assert_eq!(succeeded["data"], json!({"object": as_json(&paid)}));
+        // The charge, as its intent knows it: captured, paid, the intent's.
+        let charge = &charged["data"]["object"];
+        assert_eq!(charged["request"], confirmed.as_request());
+        assert_eq!(
+            (
+                &charge["id"],
+                &charge["captured"],
+                &charge["amount_captured"],
+                &charge["status"],
+                &charge["payment_intent"]
+            ),
+            (
+                &json!(paid.latest_charge),
+                &json!(true),
+                &json!(2000),
+                &json!("succeeded"),
+                &json!(paid.id.as_str())
+            )
+        );
 
         // A decline is refused, yet Stripe emits `payment_intent.payment_failed`, about the
         // intent as stored (its `last_payment_error`), for the request that was refused.
@@ -420,6 +444,24 @@ fn payment_intents_emit_stripes_events_for_each_step() {
             (&object["id"], &object["last_payment_error"]["code"]),
             (&json!(declined.id.as_str()), &json!("card_declined"))
         );
+        let charge_failed = &setup.events(json!({"limit": 2}))[1];
+        let charge = &charge_failed["data"]["object"];
+        assert_eq!(
+            (
+                &charge_failed["type"],
+                &charge["status"],
+                &charge["paid"],
+                &charge["failure_code"],
+                &charge["id"]
+            ),
+            (
+                &json!("charge.failed"),
+                &json!("failed"),
+                &json!(false),
+                &json!("card_declined"),
+                &object["latest_charge"]
+            )
+        );
 
         // Manual capture: the amount becomes capturable, then is captured; a cancel.
         let manual = PaymentIntent::create(
@@ -436,16 +478,21 @@ fn payment_intents_emit_stripes_events_for_each_step() {
         let other = PaymentIntent::create(client, &CreatePaymentIntent::new(700, "usd")).unwrap();
         PaymentIntent::cancel(client, &other.id, &Default::default()).unwrap();
         assert_eq!(
-            setup.types()[..6],
+            setup.types()[..9],
             [
                 "payment_intent.canceled",
                 "payment_intent.created",
                 "payment_intent.succeeded",
+                "charge.captured",
                 "payment_intent.amount_capturable_updated",
+                "charge.succeeded",
                 "payment_intent.created",
                 "payment_intent.payment_failed",
+                "charge.failed",
             ]
         );
+        let authorized = &setup.events(json!({"type": "charge.succeeded", "limit": 1}))[0];
+        assert_eq!(authorized["data"]["object"]["captured"], json!(false));
 
         // A refund: `refund.created`, and `charge.refunded` about the charge it refunds.
         let refund = Refund::create(

@@ -6,9 +6,9 @@
 use common_resources::emulator::{CARD_DECLINED, CARD_VISA};
 use common_resources::{
     CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent, CreatePaymentIntent,
-    PaymentIntent,
+    ListPaymentIntents, PaymentIntent,
 };
-use resource_core::{Client, ErrorKind, SearchParams};
+use resource_core::{Client, ErrorKind, RequestOptions, SearchParams};
 use resource_emulator::Emulator;
 
 fn flow(client: &Client) {
@@ -112,6 +112,48 @@ fn flow(client: &Client) {
     );
     let error = PaymentIntent::cancel(client, &declined.id, &reason).unwrap_err();
     assert_eq!(error.code(), Some("payment_intent_unexpected_state"));
+
+    // Declined when confirmed by the create itself: the same 402, and the intent is kept.
+    let create = CreatePaymentIntent {
+        confirm: Some(true),
+        payment_method: Some(CARD_DECLINED.into()),
+        ..CreatePaymentIntent::new(900, "usd")
+    };
+    let error = PaymentIntent::create(client, &create).unwrap_err();
+    assert_eq!(
+        (error.kind(), error.status(), error.code()),
+        (ErrorKind::Card, Some(402), Some("card_declined"))
+    );
+    let kept = error.body().unwrap().other["payment_intent"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let kept = PaymentIntent::retrieve(client, &kept).unwrap();
+    assert_eq!(
+        (kept.status.as_str(), kept.amount),
+        ("requires_payment_method", 900)
+    );
+    // Sent again with its idempotency key, it is the same answer, not a second intent: Stripe
+    // keeps the result of a request that started executing.
+    let keyed = client.with_options(RequestOptions::new().idempotency_key("declined-once"));
+    let first = PaymentIntent::create(&keyed, &create).unwrap_err();
+    let again = PaymentIntent::create(&keyed, &create).unwrap_err();
+    assert_eq!(again.status(), Some(402));
+    assert_eq!(
+        again.body().unwrap().other["payment_intent"]["id"],
+        first.body().unwrap().other["payment_intent"]["id"]
+    );
+    let intents = PaymentIntent::list(client, &ListPaymentIntents::default()).unwrap();
+    assert_eq!(
+        intents
+            .data
+            .iter()
+            .filter(|intent| intent.amount == 900)
+            .count(),
+        2,
+        "the create above and the keyed one, once"
+    );
 
     // Searched by status, newest first.
     let found = PaymentIntent::search(

@@ -28,6 +28,7 @@
 mod account;
 mod balance;
 mod catalog;
+mod charge;
 mod checkout;
 mod customer;
 mod fields;

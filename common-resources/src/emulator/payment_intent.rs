@@ -14,8 +14,9 @@
 //! - the events Stripe emits besides `payment_intent.created`: `payment_intent.succeeded` (a
 //!   confirmation with automatic capture, a capture), `payment_intent.amount_capturable_updated`
 //!   (a confirmation with manual capture), `payment_intent.payment_failed` (a decline, though
-//!   the request is refused), `payment_intent.canceled`. The charges are no resource here, so
-//!   no `charge.*` event is emitted for them.
+//!   the request is refused), `payment_intent.canceled`; and about the latest charge (no
+//!   resource here: see `charge.rs`) `charge.succeeded` (a confirmation that succeeds, captured
+//!   or not), `charge.captured` (a capture) and `charge.failed` (a decline).
 
 use resource_emulator::{Context, Emulate, Emulator, Object, Rejection, Routes};
 use serde_json::{Value, json};
@@ -23,7 +24,7 @@ use serde_json::{Value, json};
 use crate::{CancelPaymentIntent, CapturePaymentIntent, ConfirmPaymentIntent, PaymentIntent};
 
 use super::fields::{integer, text};
-use super::{CARD_DECLINED, balance};
+use super::{CARD_DECLINED, balance, charge};
 
 pub(super) fn register(emulator: &Emulator) {
     emulator.register::<PaymentIntent>();
@@ -119,6 +120,7 @@ fn confirm(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
             intent.insert("latest_charge".into(), charge.clone().into());
             intent.insert("payment_method".into(), Value::Null);
             intent.insert("status".into(), "requires_payment_method".into());
+            context.emit_about("charge.failed", charge::of(intent, 0))?;
             context.emit("payment_intent.payment_failed")?;
             context.refuse_after_storing(Rejection {
                 type_: "card_error",
@@ -140,9 +142,12 @@ fn confirm(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
             if manual {
                 intent.insert("amount_capturable".into(), amount);
                 intent.insert("status".into(), "requires_capture".into());
+                context.emit_about("charge.succeeded", charge::of(intent, 0))?;
                 context.emit("payment_intent.amount_capturable_updated")
             } else {
-                received(intent, amount.as_i64().unwrap_or_default(), context)
+                received(intent, amount.as_i64().unwrap_or_default(), context);
+                context.emit_about("charge.succeeded", charge::of(intent, 0))?;
+                context.emit("payment_intent.succeeded")
             }
         }
     }
@@ -164,12 +169,14 @@ fn capture(intent: &mut Object, params: &Object, context: &Context<'_>) -> Resul
         .param("amount_to_capture"));
     }
     intent.insert("amount_capturable".into(), 0.into());
-    received(intent, amount, context)
+    received(intent, amount, context);
+    context.emit_about("charge.captured", charge::of(intent, 0))?;
+    context.emit("payment_intent.succeeded")
 }
 
 /// The intent succeeded with `amount` received through its latest charge, which moves the
 /// balance.
-fn received(intent: &mut Object, amount: i64, context: &Context<'_>) -> Result<(), Rejection> {
+fn received(intent: &mut Object, amount: i64, context: &Context<'_>) {
     intent.insert("amount_received".into(), amount.into());
     intent.insert("status".into(), "succeeded".into());
     let currency = intent
@@ -178,7 +185,6 @@ fn received(intent: &mut Object, amount: i64, context: &Context<'_>) -> Result<(
         .unwrap_or("usd");
     let charge = text(intent, "latest_charge");
     balance::moved(context, "charge", amount, currency, charge);
-    context.emit("payment_intent.succeeded")
 }
 
 fn cancel(intent: &mut Object, params: &Object, context: &Context<'_>) -> Result<(), Rejection> {

@@ -16,13 +16,13 @@
 //!   `refund.updated` and `charge.refund.updated` for an update or a cancel.
 
 use resource_emulator::{Context, Emulate, Emulator, Object, Rejection, Routes};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::{CancelRefund, Refund};
 
-use super::fields::{integer, no_such, object, text};
+use super::fields::{integer, no_such, text};
 
-use super::balance;
+use super::{balance, charge};
 
 pub(super) fn register(emulator: &Emulator) {
     emulator.register::<Refund>();
@@ -97,10 +97,7 @@ impl Emulate for Refund {
         refund.insert("amount".into(), amount.into());
         let transaction = balance::moved(context, "refund", -amount, currency, text(refund, "id"));
         refund.insert("balance_transaction".into(), transaction.into());
-        context.emit_about(
-            "charge.refunded",
-            refunded_charge(intent, refunded + amount),
-        )
+        context.emit_about("charge.refunded", charge::of(intent, refunded + amount))
     }
 
     fn on_update(
@@ -173,22 +170,6 @@ fn cancel(refund: &mut Object, _: &Object, context: &Context<'_>) -> Result<(), 
     refund.insert("status".into(), "canceled".into());
     refund.insert("failure_reason".into(), "merchant_request".into());
     context.emit("charge.refund.updated")
-}
-
-/// The charge of `intent` once `refunded` of it is refunded, as `charge.refunded` carries it:
-/// the charge is no resource here, so only what its intent knows.
-fn refunded_charge(intent: &Object, refunded: i64) -> Object {
-    let captured = integer(intent, "amount_received");
-    object(json!({
-        "id": text(intent, "latest_charge"), "object": "charge",
-        "amount": integer(intent, "amount"), "amount_captured": captured,
-        "amount_refunded": refunded, "captured": true, "created": integer(intent, "created"),
-        "currency": text(intent, "currency"), "customer": intent.get("customer"),
-        "description": intent.get("description"), "livemode": false, "metadata": {},
-        "paid": true, "payment_intent": text(intent, "id"),
-        "payment_method": intent.get("payment_method"), "refunded": refunded >= captured,
-        "status": "succeeded",
-    }))
 }
 
 /// An amount as Stripe writes it in messages: `$20.00`, or `20.00 EUR` (two decimals assumed).
