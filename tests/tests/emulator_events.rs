@@ -17,10 +17,11 @@ use common_resources::{
     Account, CancelSubscription, CapturePaymentIntent, CheckoutLineItemParams, CheckoutSession,
     ConfirmPaymentIntent, Coupon, CreateAccount, CreateCheckoutSession, CreateCoupon,
     CreateCustomer, CreateExternalAccount, CreatePaymentIntent, CreatePrice, CreateRefund,
-    CreateSubscription, CreateTaxId, Customer, ExpireCheckoutSession, ExternalAccount,
-    PaymentIntent, Price, PriceDataParams, PriceProductDataParams, ProductDataParams,
-    RecurringParams, Refund, Subscription, SubscriptionItemParams, TaxId, UpdateCustomer,
-    UpdateRefund, UpdateSubscription,
+    CreateSubscription, CreateTaxId, CreateTransfer, CreateTransferReversal, Customer,
+    EndBehaviorParams, ExpireCheckoutSession, ExternalAccount, PaymentIntent, Price,
+    PriceDataParams, PriceProductDataParams, ProductDataParams, RecurringParams, Refund,
+    ResumeSubscription, Subscription, SubscriptionItemParams, TaxId, Transfer, TransferReversal,
+    TrialSettingsParams, UpdateCustomer, UpdateRefund, UpdateSubscription,
 };
 use file_link::{CreateFile, CreateFileLink, File, FileLink, FileLinkData, FilePurpose};
 use resource_core::StripeResource;
@@ -781,6 +782,75 @@ fn nested_objects_and_subscriptions_emit_under_stripes_names() {
             events[1]["data"]["previous_attributes"],
             json!({"cancel_at_period_end": false})
         );
+    });
+}
+
+#[test]
+fn a_reversal_and_a_resume_emit_transfer_reversed_and_subscription_resumed() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let account = Account::create(client, &CreateAccount::default()).unwrap();
+        let transfer = CreateTransfer::new(1000, "usd", account.id.as_str());
+        let transfer = Transfer::create(client, &transfer).unwrap();
+        let part = CreateTransferReversal {
+            amount: Some(400),
+            ..Default::default()
+        };
+        TransferReversal::create(client, &transfer.id, &part).unwrap();
+        let reversed = &setup.events(json!({"type": "transfer.reversed"}))[0];
+        let object = &reversed["data"]["object"];
+        assert_eq!(
+            (
+                &object["id"],
+                &object["amount_reversed"],
+                &object["reversed"]
+            ),
+            (&json!(transfer.id.as_str()), &json!(400), &json!(false))
+        );
+        TransferReversal::create(client, &transfer.id, &Default::default()).unwrap();
+        let whole = &setup.events(json!({"type": "transfer.reversed", "limit": 1}))[0];
+        assert_eq!(
+            (
+                &whole["data"]["object"]["amount_reversed"],
+                &whole["data"]["object"]["reversed"]
+            ),
+            (&json!(1000), &json!(true))
+        );
+
+        // A trial that ends without a payment method pauses; resuming it is Stripe's event.
+        let customer = Customer::create(client, &CreateCustomer::default()).unwrap();
+        let price = Price::create(
+            client,
+            &CreatePrice {
+                product_data: Some(PriceProductDataParams { name: "Pro".into() }),
+                recurring: Some(RecurringParams::new("month")),
+                unit_amount: Some(1500),
+                ..CreatePrice::new("usd")
+            },
+        )
+        .unwrap();
+        let trial = CreateSubscription {
+            items: vec![SubscriptionItemParams {
+                price: Some(price.id.as_str().into()),
+                quantity: Some(1),
+            }],
+            trial_period_days: Some(7),
+            trial_settings: Some(TrialSettingsParams {
+                end_behavior: EndBehaviorParams {
+                    missing_payment_method: "pause".into(),
+                },
+            }),
+            ..CreateSubscription::new(customer.id.as_str())
+        };
+        let subscription = Subscription::create(client, &trial).unwrap();
+        setup.emulator.advance(8 * 24 * 60 * 60);
+        Subscription::resume(client, &subscription.id, &ResumeSubscription::default()).unwrap();
+        let resumed = &setup.events(json!({"limit": 2}));
+        assert_eq!(
+            (&resumed[0]["type"], &resumed[0]["data"]["object"]["status"]),
+            (&json!("customer.subscription.resumed"), &json!("active"))
+        );
+        assert_eq!(resumed[1]["type"], "customer.subscription.updated");
     });
 }
 

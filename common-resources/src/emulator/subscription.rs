@@ -225,7 +225,7 @@ fn cancel(subscription: &mut Object, _: &Object, context: &Context<'_>) -> Resul
     Ok(())
 }
 
-fn resume(subscription: &mut Object, _: &Object, _: &Context<'_>) -> Result<(), Rejection> {
+fn resume(subscription: &mut Object, _: &Object, context: &Context<'_>) -> Result<(), Rejection> {
     if status(subscription) != "paused" {
         return Err(Rejection::invalid_request(format!(
             "Only a paused subscription can be resumed; this one has a status of {}.",
@@ -233,7 +233,7 @@ fn resume(subscription: &mut Object, _: &Object, _: &Context<'_>) -> Result<(), 
         )));
     }
     subscription.insert("status".into(), "active".into());
-    Ok(())
+    context.emit("customer.subscription.resumed")
 }
 
 fn status(subscription: &Object) -> &str {

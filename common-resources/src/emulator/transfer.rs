@@ -102,6 +102,11 @@ impl Emulate for TransferReversal {
         reversal.insert("amount".into(), amount.into());
         let currency = transfer.get("currency").cloned().unwrap_or(Value::Null);
         reversal.insert("currency".into(), currency);
-        Ok(())
+        // `transfer.reversed`, about the transfer as the reversal leaves it.
+        let mut reversed = transfer.clone();
+        let taken = integer(transfer, "amount") - remaining + amount;
+        reversed.insert("amount_reversed".into(), taken.into());
+        reversed.insert("reversed".into(), (amount == remaining).into());
+        context.emit_about("transfer.reversed", reversed)
     }
 }
