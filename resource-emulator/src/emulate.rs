@@ -168,6 +168,23 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
         Object::new()
     }
 
+    /// The clock moved ([`Emulator::advance`](crate::Emulator::advance)) and changed what
+    /// [`on_show`](Emulate::on_show) computes for the object: `before` as it was stored,
+    /// `object` as it is now, about to be stored. The engine emits `{prefix}.updated` (with
+    /// `previous_attributes`, no request); emit here what else Stripe emits
+    /// (`checkout.session.expired`). Nothing by default.
+    ///
+    /// ```ignore
+    /// fn on_clock(before: &Object, session: &mut Object, context: &Context<'_>) {
+    ///     if before["status"] == "open" && session["status"] == "expired" {
+    ///         let _ = context.emit("checkout.session.expired");
+    ///     }
+    /// }
+    /// ```
+    fn on_clock(before: &Object, object: &mut Object, context: &Context<'_>) {
+        let _ = (before, object, context);
+    }
+
     /// Answers a `GET` of a URL this resource serves outside its declared routes, such as a
     /// file's contents or a link's `url`: who may fetch it and the id of the object whose upload
     /// to send (or a rejection), or `None` when `path` is not one of this resource's.
@@ -270,9 +287,14 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub(crate) fn new(engine: &'a Engine) -> Self {
+        Context::at(engine, engine.now())
+    }
+
+    /// A context whose clock reads `now`.
+    pub(crate) fn at(engine: &'a Engine, now: i64) -> Self {
         Context {
             engine,
-            now: engine.now(),
+            now,
             later: RefCell::new(Vec::new()),
             emitted: RefCell::new(Vec::new()),
             refusal: RefCell::new(None),

@@ -149,6 +149,7 @@ struct Collection {
     on_create: fn(&mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_show: fn(&Object, &Context<'_>) -> Object,
+    on_clock: fn(&Object, &mut Object, &Context<'_>),
     /// Fields shown by the create's answer only.
     secret_fields: &'static [&'static str],
     on_delete: fn(&Object, &Context<'_>) -> Result<(), Rejection>,
@@ -201,21 +202,30 @@ impl Collection {
     /// ([`Emulate::on_show`]) are as stored, a copy with them otherwise; so a page of 100
     /// objects is written without copying them.
     fn show<'o>(&self, object: &'o Object, context: &Context<'_>) -> Cow<'o, Object> {
-        let computed = (self.on_show)(object, context);
-        let as_stored = computed
-            .iter()
-            .all(|(name, value)| object.get(name) == Some(value));
         let secret = self
             .secret_fields
             .iter()
             .any(|name| object.contains_key(*name));
-        if as_stored && !secret {
-            return Cow::Borrowed(object);
-        }
-        let mut shown = object.clone();
-        shown.extend(computed);
+        let mut shown = match self.recomputed(object, context) {
+            Some(shown) => shown,
+            None if secret => object.clone(),
+            None => return Cow::Borrowed(object),
+        };
         self.conceal(&mut shown);
         Cow::Owned(shown)
+    }
+
+    /// The object with its computed fields, when any differs from what is stored.
+    fn recomputed(&self, object: &Object, context: &Context<'_>) -> Option<Object> {
+        let computed = (self.on_show)(object, context);
+        let as_stored = computed
+            .iter()
+            .all(|(name, value)| object.get(name) == Some(value));
+        (!as_stored).then(|| {
+            let mut shown = object.clone();
+            shown.extend(computed);
+            shown
+        })
     }
 
     /// Refreshes the computed fields of an object in hand.
@@ -434,7 +444,51 @@ impl Engine {
         self.clock.advance(seconds);
         let now = self.now();
         self.replays.forget_expired(now);
+        self.settle_clock(now.saturating_sub(seconds));
         self.outbox.clock_moved();
+    }
+
+    /// Stores what moving the clock from `then` changed (each object whose computed fields,
+    /// [`Emulate::on_show`], differ now from then: a session past its expiry, a trial that
+    /// ended) and emits what Stripe emits for it, with no request: `{prefix}.updated`, and what
+    /// the resource's [`Emulate::on_clock`] names.
+    fn settle_clock(&mut self, then: i64) {
+        let (earlier, now) = (Context::at(self, then), Context::new(self));
+        let mut changed = Vec::new();
+        for (index, collection) in self.collections.iter().enumerate() {
+            for (key, stored) in &collection.by_id {
+                let before = (collection.on_show)(&stored.object, &earlier);
+                let after = (collection.on_show)(&stored.object, &now);
+                if before != after {
+                    let shown = |computed: Object| {
+                        let mut object = stored.object.clone();
+                        object.extend(computed);
+                        object
+                    };
+                    let (scope, key) = (stored.scope.clone(), key.clone());
+                    changed.push((index, scope, key, shown(before), shown(after)));
+                }
+            }
+        }
+        if changed.is_empty() {
+            return;
+        }
+        self.pending.clear();
+        for (index, scope, key, before, mut object) in changed {
+            let collection = &self.collections[index];
+            let (_, asked) = self.with_context(|context| {
+                (collection.on_clock)(&before, &mut object, context);
+            });
+            self.store(index, &scope, object);
+            self.push_event(
+                index,
+                "updated",
+                stored(index, &scope, &key, Some(before.clone())),
+            );
+            self.push_emitted(asked.emitted, stored(index, &scope, &key, Some(before)));
+        }
+        let pending = std::mem::take(&mut self.pending);
+        self.record_events(pending, &Origin::clock());
     }
 
     /// Sends every event also to `url`, signed with a fresh secret: the secret.
@@ -519,6 +573,7 @@ impl Engine {
             on_create: R::on_create,
             on_update: R::on_update,
             on_show: R::on_show,
+            on_clock: R::on_clock,
             secret_fields: R::secret_fields(),
             on_delete: R::on_delete,
             list_filters: R::list_filters(),
@@ -636,7 +691,7 @@ impl Engine {
             Err(rejection) => (rejection.status, Body::Json(rejection.to_json())),
             Ok(key) => {
                 let origin = Origin {
-                    request_id,
+                    request_id: Some(request_id),
                     idempotency_key: request.header("Idempotency-Key").map(str::to_owned),
                     api_version: request
                         .header("Stripe-Version")

@@ -63,11 +63,22 @@ pub(crate) enum Subject {
     Given(Object),
 }
 
-/// The request that caused an event.
+/// The request that caused an event: none when the clock did (`request_id` `None`).
 pub(crate) struct Origin {
-    pub(crate) request_id: String,
+    pub(crate) request_id: Option<String>,
     pub(crate) idempotency_key: Option<String>,
     pub(crate) api_version: String,
+}
+
+impl Origin {
+    /// The emulator's clock, moved: no request, the default API version.
+    pub(crate) fn clock() -> Self {
+        Origin {
+            request_id: None,
+            idempotency_key: None,
+            api_version: resource_core::DEFAULT_API_VERSION.to_owned(),
+        }
+    }
 }
 
 /// The prefix of the events about objects named `object`; for a nested collection, `nested` is

@@ -694,11 +694,12 @@ fn a_checkout_session_expired_emits_checkout_session_expired() {
             client,
             &CreateCheckoutSession {
                 mode: Some("payment".into()),
-                line_items: vec![item],
+                line_items: vec![item.clone()],
                 ..Default::default()
             },
         )
         .unwrap();
+        let shirt = item;
         let expired =
             CheckoutSession::expire(client, &session.id, &ExpireCheckoutSession::default())
                 .unwrap();
@@ -709,6 +710,45 @@ fn a_checkout_session_expired_emits_checkout_session_expired() {
         );
         let event = &setup.events(json!({"limit": 1}))[0];
         assert_eq!(event["data"], json!({"object": as_json(&expired)}));
+
+        // Left open, a session expires on the clock: the same event, caused by no request.
+        let open = CheckoutSession::create(
+            client,
+            &CreateCheckoutSession {
+                mode: Some("payment".into()),
+                line_items: vec![shirt.clone()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let expirations = || {
+            setup
+                .events(json!({"type": "checkout.session.expired"}))
+                .len()
+        };
+        setup.emulator.advance(23 * 60 * 60);
+        assert_eq!(expirations(), 1, "not yet: sessions last 24 hours");
+        setup.emulator.advance(60 * 60);
+        assert_eq!(expirations(), 2);
+        let event = &setup.events(json!({"limit": 1}))[0];
+        assert_eq!(
+            (
+                &event["type"],
+                &event["data"]["object"]["id"],
+                &event["data"]["object"]["status"],
+                &event["request"]
+            ),
+            (
+                &json!("checkout.session.expired"),
+                &json!(open.id.as_str()),
+                &json!("expired"),
+                &json!({"id": null, "idempotency_key": null})
+            )
+        );
+        // Once: the clock moving on changes nothing more.
+        let count = setup.types().len();
+        setup.emulator.advance(60 * 60);
+        assert_eq!(setup.types().len(), count);
     });
 }
 
@@ -845,12 +885,26 @@ fn a_reversal_and_a_resume_emit_transfer_reversed_and_subscription_resumed() {
         let subscription = Subscription::create(client, &trial).unwrap();
         setup.emulator.advance(8 * 24 * 60 * 60);
         Subscription::resume(client, &subscription.id, &ResumeSubscription::default()).unwrap();
-        let resumed = &setup.events(json!({"limit": 2}));
+        // The clock paused it (no request), then the resume: Stripe's events for both.
         assert_eq!(
-            (&resumed[0]["type"], &resumed[0]["data"]["object"]["status"]),
-            (&json!("customer.subscription.resumed"), &json!("active"))
+            setup.types()[..4],
+            [
+                "customer.subscription.resumed",
+                "customer.subscription.updated",
+                "customer.subscription.paused",
+                "customer.subscription.updated",
+            ]
         );
-        assert_eq!(resumed[1]["type"], "customer.subscription.updated");
+        let events = setup.events(json!({"limit": 4}));
+        assert_eq!(events[0]["data"]["object"]["status"], "active");
+        assert_eq!(
+            (
+                &events[3]["request"]["id"],
+                &events[3]["data"]["previous_attributes"]
+            ),
+            (&Value::Null, &json!({"status": "trialing"}))
+        );
+        assert_eq!(events[2]["data"]["object"]["status"], "paused");
     });
 }
 

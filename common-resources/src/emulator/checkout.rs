@@ -101,6 +101,14 @@ impl Emulate for CheckoutSession {
         Ok(())
     }
 
+    /// Expired by the clock: Stripe's `checkout.session.expired`.
+    fn on_clock(before: &Object, session: &mut Object, context: &Context<'_>) {
+        if text(before, "status") == "open" && text(session, "status") == "expired" {
+            // Only types Stripe has are refused, and this is one.
+            let _ = context.emit("checkout.session.expired");
+        }
+    }
+
     fn on_show(session: &Object, context: &Context<'_>) -> Object {
         let mut computed = Object::new();
         if text(session, "status") == "open" && integer(session, "expires_at") <= context.now() {

@@ -130,6 +130,18 @@ impl Emulate for Subscription {
         Ok(())
     }
 
+    /// A trial ended by the clock: besides `customer.subscription.updated`, Stripe's `.paused`
+    /// or `.deleted` when it paused or canceled for want of a payment method.
+    fn on_clock(before: &Object, subscription: &mut Object, context: &Context<'_>) {
+        let type_ = match (status(before), status(subscription)) {
+            ("trialing", "paused") => "customer.subscription.paused",
+            ("trialing", "canceled") => "customer.subscription.deleted",
+            _ => return,
+        };
+        // Only types Stripe has are refused, and these are.
+        let _ = context.emit(type_);
+    }
+
     fn on_show(subscription: &Object, context: &Context<'_>) -> Object {
         let now = context.now();
         let trial_end = subscription.get("trial_end").and_then(Value::as_i64);
