@@ -308,3 +308,49 @@ impl Shared {
             .is_ok_and(|answer| (200..300).contains(&answer.status))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> Target {
+        Target {
+            // Nothing listens on port 1: an attempt fails at once.
+            url: "http://127.0.0.1:1/hook".to_owned(),
+            secret: "whsec_test".to_owned(),
+        }
+    }
+
+    #[test]
+    fn at_most_max_queued_deliveries_wait_and_the_rest_are_counted() {
+        let outbox = Outbox::new(Arc::new(Clock::default()));
+        let targets = vec![target(); MAX_QUEUED + 5];
+        outbox.send("evt_1", b"{}".to_vec(), targets);
+        let counts = outbox.counts();
+        assert_eq!(counts.dropped, 5);
+        assert!(counts.queued <= MAX_QUEUED);
+        // Dropped or not, none of them is delivered: all count as pending.
+        assert_eq!(outbox.pending("evt_1"), MAX_QUEUED + 5);
+        outbox.forget("evt_1");
+        assert_eq!(outbox.pending("evt_1"), 0);
+    }
+
+    #[test]
+    fn a_failed_attempt_waits_for_its_retry_then_is_given_up() {
+        let clock = Arc::new(Clock::default());
+        let outbox = Outbox::new(Arc::clone(&clock));
+        outbox.send("evt_2", b"{}".to_vec(), vec![target()]);
+        outbox.flush();
+        let waiting = outbox.counts();
+        assert_eq!((waiting.queued, waiting.given_up), (1, 0));
+        for _ in RETRY_AFTER {
+            outbox.flush();
+        }
+        let counts = outbox.counts();
+        assert_eq!(
+            (counts.queued, counts.given_up, counts.delivered),
+            (0, 1, 0)
+        );
+        assert_eq!(outbox.pending("evt_2"), 1);
+    }
+}
