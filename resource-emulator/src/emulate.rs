@@ -253,6 +253,8 @@ impl Download {
 pub(crate) enum Later {
     Create(String, Vec<(String, String)>),
     Insert(String, Object),
+    /// The collection's path, the object's id, the fields to set.
+    Update(String, String, Object),
 }
 
 /// What the emulator knows of a file uploaded in the current request. The upload is kept only
@@ -438,6 +440,18 @@ impl<'a> Context<'a> {
     /// How many of the event `id`'s webhook deliveries are not made (waiting or given up).
     pub(crate) fn pending_webhooks(&self, id: &str) -> usize {
         self.engine.pending_webhooks(id)
+    }
+
+    /// Sets `fields` of the stored object `id` of the collection at `path` (filled as for
+    /// [`create_later`](Context::create_later)) once the current object is stored, as the API
+    /// changes objects on its own (a customer's `balance` when one of its balance transactions
+    /// is made; the default external account that is no longer one): no hook runs, and
+    /// `{prefix}.updated` is emitted with what changed. An object that does not exist, or no
+    /// longer decodes as its type, fails the whole request.
+    pub fn update_later(&self, path: &str, id: &str, fields: Object) {
+        self.later
+            .borrow_mut()
+            .push(Later::Update(path.to_owned(), id.to_owned(), fields));
     }
 
     /// A random token of letters and digits, for ids and URLs.

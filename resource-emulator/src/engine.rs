@@ -263,6 +263,15 @@ impl Collection {
     }
 }
 
+/// An object a hook's request made or changed ([`Engine::make_later`]), and how it was before:
+/// `kept`, or `None` when it is new.
+struct Made {
+    index: usize,
+    scope: Vec<String>,
+    key: String,
+    kept: Option<Object>,
+}
+
 /// A request matched to a served operation: the collection, the operation, the object's id
 /// (`{id}`) and its parents' ids (the other placeholders, in order).
 struct Matched {
@@ -1181,18 +1190,49 @@ impl Engine {
             let result = match request {
                 Later::Create(path, pairs) => self.create_from_pairs(&path, &pairs),
                 Later::Insert(path, fields) => self.insert_at(&path, fields),
+                Later::Update(path, id, fields) => self.update_at(&path, &id, fields),
             };
             match result {
                 Ok(done) => made.push(done),
                 Err(rejection) => {
-                    for (index, key) in made {
-                        self.remove(index, &key);
+                    for undo in made.into_iter().rev() {
+                        self.undo(undo);
                     }
                     return Err(rejection);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Puts an object [`make_later`](Engine::make_later) made or changed back as it was.
+    fn undo(&mut self, made: Made) {
+        match made.kept {
+            Some(kept) => self.store(made.index, &made.scope, kept),
+            None => self.remove(made.index, &made.key),
+        }
+    }
+
+    /// A change a hook asked for ([`Context::update_later`]): `fields` set on the stored
+    /// object, `{prefix}.updated` emitted.
+    fn update_at(&mut self, path: &str, id: &str, fields: Object) -> Result<Made, Rejection> {
+        let (index, scope) = self
+            .collection_at(path)
+            .ok_or_else(|| internal(format!("no resource at {path}")))?;
+        let key = self.collections[index].key(&scope, Some(id));
+        let kept = self.find(index, &scope, &key)?.clone();
+        let before = self.shown(index, kept.clone());
+        let mut object = kept.clone();
+        object.extend(fields);
+        (self.collections[index].check)(&object).map_err(internal)?;
+        self.store(index, &scope, object);
+        self.push_event(index, "updated", stored(index, &scope, &key, Some(before)));
+        Ok(Made {
+            index,
+            scope,
+            key,
+            kept: Some(kept),
+        })
     }
 
     /// The collection a path (a collection's path, a nested one filled with its parents' ids)
@@ -1427,7 +1467,7 @@ impl Engine {
         &mut self,
         path: &str,
         pairs: &[(String, String)],
-    ) -> Result<(usize, String), Rejection> {
+    ) -> Result<Made, Rejection> {
         let (index, scope) = self
             .collection_at(path)
             .ok_or_else(|| internal(format!("no resource at {path}")))?;
@@ -1441,20 +1481,27 @@ impl Engine {
         self.check_parents(index, &scope)?;
         let answer = self.create(index, &scope, &params)?;
         let id = answer.get("id").and_then(Value::as_str);
-        Ok((index, self.collections[index].key(&scope, id)))
+        let key = self.collections[index].key(&scope, id);
+        Ok(Made {
+            index,
+            scope,
+            key,
+            kept: None,
+        })
     }
 
     /// An insert a hook asked for: it emits `{prefix}.created`, or `{prefix}.updated` where it
     /// replaced an object (a customer's discount).
-    fn insert_at(&mut self, path: &str, fields: Object) -> Result<(usize, String), Rejection> {
+    fn insert_at(&mut self, path: &str, fields: Object) -> Result<Made, Rejection> {
         let (index, scope) = self
             .collection_at(path)
             .ok_or_else(|| internal(format!("no resource at {path}")))?;
         let id = fields.get("id").and_then(Value::as_str);
-        let replaced = self.find(index, &scope, &self.collections[index].key(&scope, id));
-        let replaced = replaced
+        let kept = self
+            .find(index, &scope, &self.collections[index].key(&scope, id))
             .ok()
-            .map(|object| self.shown(index, object.clone()));
+            .cloned();
+        let replaced = kept.clone().map(|object| self.shown(index, object));
         let object = self.insert_in(index, &scope, fields)?;
         let id = object.get("id").and_then(Value::as_str);
         let key = self.collections[index].key(&scope, id);
@@ -1464,7 +1511,12 @@ impl Engine {
             "created"
         };
         self.push_event(index, verb, stored(index, &scope, &key, replaced));
-        Ok((index, key))
+        Ok(Made {
+            index,
+            scope,
+            key,
+            kept,
+        })
     }
 
     /// Uploads a request's params refer to belong to the object created from it (kept with it

@@ -16,12 +16,13 @@ use common_resources::emulator::{CARD_DECLINED, CARD_VISA};
 use common_resources::{
     Account, CancelSubscription, CapturePaymentIntent, CheckoutLineItemParams, CheckoutSession,
     ConfirmPaymentIntent, Coupon, CreateAccount, CreateCheckoutSession, CreateCoupon,
-    CreateCustomer, CreateExternalAccount, CreatePaymentIntent, CreatePrice, CreateRefund,
-    CreateSubscription, CreateTaxId, CreateTransfer, CreateTransferReversal, Customer,
-    EndBehaviorParams, ExpireCheckoutSession, ExternalAccount, PaymentIntent, Price,
-    PriceDataParams, PriceProductDataParams, ProductDataParams, RecurringParams, Refund,
-    ResumeSubscription, Subscription, SubscriptionItemParams, TaxId, Transfer, TransferReversal,
-    TrialSettingsParams, UpdateCustomer, UpdateRefund, UpdateSubscription,
+    CreateCustomer, CreateCustomerBalanceTransaction, CreateExternalAccount, CreatePaymentIntent,
+    CreatePrice, CreateRefund, CreateSubscription, CreateTaxId, CreateTransfer,
+    CreateTransferReversal, Customer, CustomerBalanceTransaction, EndBehaviorParams,
+    ExpireCheckoutSession, ExternalAccount, PaymentIntent, Price, PriceDataParams,
+    PriceProductDataParams, ProductDataParams, RecurringParams, Refund, ResumeSubscription,
+    Subscription, SubscriptionItemParams, TaxId, Transfer, TransferReversal, TrialSettingsParams,
+    UpdateCustomer, UpdateRefund, UpdateSubscription,
 };
 use file_link::{CreateFile, CreateFileLink, File, FileLink, FileLinkData, FilePurpose};
 use resource_core::StripeResource;
@@ -905,6 +906,30 @@ fn a_reversal_and_a_resume_emit_transfer_reversed_and_subscription_resumed() {
             (&Value::Null, &json!({"status": "trialing"}))
         );
         assert_eq!(events[2]["data"]["object"]["status"], "paused");
+    });
+}
+
+#[test]
+fn what_a_hook_changes_in_another_object_emits_its_updated() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let customer = Customer::create(client, &CreateCustomer::default()).unwrap();
+        let credit = CreateCustomerBalanceTransaction::new(-700, "usd");
+        CustomerBalanceTransaction::create(client, &customer.id, &credit).unwrap();
+        let updated = &setup.events(json!({"type": "customer.updated"}))[0];
+        assert_eq!(
+            (
+                &updated["data"]["object"]["balance"],
+                &updated["data"]["previous_attributes"],
+                &updated["request"]["id"].is_string()
+            ),
+            (&json!(-700), &json!({"balance": 0}), &true)
+        );
+        let shown = Customer::retrieve(client, &customer.id)
+            .unwrap()
+            .object()
+            .unwrap();
+        assert_eq!(shown.balance, -700);
     });
 }
 

@@ -379,11 +379,19 @@ fn connect(client: &Client) {
         default_for_currency: Some(true),
         ..Default::default()
     };
-    let error = ExternalAccount::update(client, &account.id, &bank.id, &take_over).unwrap_err();
-    assert_eq!(
-        answer(&error),
-        (Some(400), None, Some("default_for_currency"))
-    );
+    // Made the default again by an update: the other one is no longer.
+    let back = ExternalAccount::update(client, &account.id, &bank.id, &take_over).unwrap();
+    assert_eq!(back.default_for_currency, Some(true));
+    let second = ExternalAccount::retrieve(client, &account.id, &second.id).unwrap();
+    assert_eq!(second.default_for_currency, Some(false));
+    let defaults = ExternalAccount::list(client, &account.id, &Default::default()).unwrap();
+    let defaults: Vec<_> = defaults
+        .data
+        .iter()
+        .filter(|external| external.default_for_currency == Some(true))
+        .map(|external| external.id.as_str())
+        .collect();
+    assert_eq!(defaults, [bank.id.as_str()]);
     let mut tagged = UpdateExternalAccount::default();
     tagged.metadata.set("purpose", "payouts");
     let tagged = ExternalAccount::update(client, &account.id, &visa.id, &tagged).unwrap();

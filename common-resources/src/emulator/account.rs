@@ -10,12 +10,11 @@
 //!   `btok_us_verified`) is a US bank account in usd, `tok_visa_debit` and
 //!   `tok_mastercard_debit` debit cards (`card_...`); another token is Stripe's 400
 //!   `No such token`;
-//! - the first external account of a currency is its `default_for_currency`, until one is
-//!   created with `default_for_currency: true`: the newest made default is the default.
-//!   Unsetting the default is a 400, as on Stripe. Unlike Stripe, making an existing one the
-//!   default is a 400 too (it would change another object, which a hook cannot), and deleting
-//!   the default leaves its currency without one (Stripe refuses that delete while others
-//!   remain; a delete runs no hook);
+//! - the first external account of a currency is its `default_for_currency`; one created or
+//!   updated with `default_for_currency: true` becomes the default, and the one that was is no
+//!   longer (`account.external_account.updated`). Unsetting the default is a 400, as on Stripe.
+//!   Unlike Stripe, deleting the default leaves its currency without one (Stripe refuses that
+//!   delete while others remain);
 //! - list them with `object=bank_account` or `object=card` for one kind only; a deleted account
 //!   takes its external accounts with it.
 
@@ -107,9 +106,9 @@ impl Emulate for ExternalAccount {
             external.extend(fields);
         }
         // The first of its currency is the default, as is one asked to be.
-        if siblings(external, context).next().is_none() {
-            external.insert("default_for_currency".into(), true.into());
-        }
+        let default = is_default(external) || siblings(external, context).next().is_none();
+        external.insert("default_for_currency".into(), default.into());
+        take_default(external, context);
         Ok(())
     }
 
@@ -117,37 +116,43 @@ impl Emulate for ExternalAccount {
         before: &Object,
         external: &mut Object,
         _: &Object,
-        _: &Context<'_>,
+        context: &Context<'_>,
     ) -> Result<(), Rejection> {
-        let was = before.get("default_for_currency") == Some(&Value::Bool(true));
-        match external.get("default_for_currency") {
-            Some(Value::Bool(false)) if was => Err(Rejection::invalid_request(
+        let was = is_default(before);
+        if was && !is_default(external) {
+            return Err(Rejection::invalid_request(
                 "You cannot unset the default external account of a currency: make another \
                  external account the default instead.",
             )
-            .param("default_for_currency")),
-            // Making it the default would take it from another, and a hook changes only its
-            // own object.
-            Some(Value::Bool(true)) if !was => Err(Rejection::invalid_request(
-                "The emulator cannot make an existing external account the default for its \
-                 currency: create one with `default_for_currency: true` instead.",
-            )
-            .param("default_for_currency")),
-            _ => Ok(()),
+            .param("default_for_currency"));
         }
+        if !was {
+            take_default(external, context);
+        }
+        Ok(())
     }
+}
 
-    fn on_show(external: &Object, context: &Context<'_>) -> Object {
-        // The default of a currency is the newest made default: older ones no longer are.
-        let id = text(external, "id");
-        let made_default = |other: &Object| other.get("default_for_currency") == Some(&true.into());
-        let same: Vec<&Object> = siblings(external, context).collect();
-        let newer = match same.iter().position(|other| text(other, "id") == id) {
-            Some(at) => &same[..at],
-            None => &[], // not stored yet: the newest
-        };
-        let default = made_default(external) && !newer.iter().any(|other| made_default(other));
-        Object::from_iter([("default_for_currency".to_owned(), default.into())])
+fn is_default(external: &Object) -> bool {
+    external.get("default_for_currency") == Some(&Value::Bool(true))
+}
+
+/// When `external` is its currency's default, the one that was is no longer.
+fn take_default(external: &Object, context: &Context<'_>) {
+    if !is_default(external) {
+        return;
+    }
+    let (account, id) = (
+        text(external, "account").unwrap_or_default(),
+        text(external, "id").unwrap_or_default(),
+    );
+    let path = EXTERNAL_ACCOUNTS.replace("{account}", account);
+    let unset = Object::from_iter([("default_for_currency".to_owned(), false.into())]);
+    for other in siblings(external, context).filter(|other| is_default(other)) {
+        let other = text(other, "id").unwrap_or_default();
+        if other != id {
+            context.update_later(&path, other, unset.clone());
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! Customers and what hangs off them:
 //!
 //! - a customer's `balance` is the sum of its balance transactions: a `balance` given to create
-//!   or update is recorded as one (`initial`, then `adjustment`), as Stripe records it;
+//!   or update is recorded as one (`initial`, then `adjustment`), as Stripe records it, and a
+//!   balance transaction made through the API moves it (`customer.updated`);
 //! - a balance transaction's `ending_balance` is the balance it leaves;
 //! - a `coupon` given to create or update becomes the customer's discount (a coupon that does
 //!   not exist is Stripe's 400); the discount can be retrieved and deleted;
@@ -24,6 +25,7 @@ pub(super) fn register(emulator: &Emulator) {
         .register::<TaxId>();
 }
 
+const CUSTOMERS: &str = "/v1/customers";
 const TRANSACTIONS: &str = "/v1/customers/{customer}/balance_transactions";
 
 impl Emulate for Customer {
@@ -37,6 +39,7 @@ impl Emulate for Customer {
         context: &Context<'_>,
     ) -> Result<(), Rejection> {
         let balance = integer(params, "balance");
+        customer.insert("balance".into(), balance.into());
         if balance != 0 {
             record_balance(customer, "initial", balance, balance, context);
         }
@@ -56,11 +59,6 @@ impl Emulate for Customer {
             }
         }
         discount_from(customer, params, context)
-    }
-
-    fn on_show(customer: &Object, context: &Context<'_>) -> Object {
-        let balance = balance_of(text(customer, "id"), context);
-        Object::from_iter([("balance".to_owned(), balance.into())])
     }
 }
 
@@ -128,10 +126,12 @@ impl Emulate for CustomerBalanceTransaction {
         _params: &Object,
         context: &Context<'_>,
     ) -> Result<(), Rejection> {
-        let balance = balance_of(text(transaction, "customer"), context);
-        let amount = integer(transaction, "amount");
-        transaction.insert("ending_balance".into(), (balance + amount).into());
+        let customer = text(transaction, "customer").to_owned();
+        let ending = balance_of(&customer, context) + integer(transaction, "amount");
+        transaction.insert("ending_balance".into(), ending.into());
         transaction.insert("type".into(), "adjustment".into());
+        let balance = Object::from_iter([("balance".to_owned(), ending.into())]);
+        context.update_later(CUSTOMERS, &customer, balance);
         Ok(())
     }
 }
