@@ -102,8 +102,8 @@ pub use quote::{Quote, QuoteId};
 pub use refund::{CancelRefund, CreateRefund, ListRefunds, Refund, RefundId, UpdateRefund};
 pub use subscription::{
     CancelSubscription, CreateSubscription, EndBehaviorParams, ListSubscriptions,
-    ResumeSubscription, Subscription, SubscriptionId, SubscriptionItemParams, TrialSettingsParams,
-    UpdateSubscription,
+    ResumeSubscription, Subscription, SubscriptionId, SubscriptionItem, SubscriptionItemParams,
+    TrialSettingsParams, UpdateSubscription,
 };
 pub use tax_id::{CreateTaxId, ListTaxIds, TaxId, TaxIdId};
 pub use transfer::{CreateTransfer, ListTransfers, Transfer, TransferId, UpdateTransfer};

@@ -1,7 +1,9 @@
 //! Subscriptions: `/v1/subscriptions`; canceling one is a `DELETE` with parameters.
 
-use resource_core::{Metadata, MetadataParam, RangeQuery, StripeResource};
+use resource_core::{List, Metadata, MetadataParam, RangeQuery, StripeResource};
 use serde::{Deserialize, Serialize};
+
+use crate::Price;
 
 /// A customer's recurring payment (API version 2026-01-28.clover).
 ///
@@ -39,6 +41,8 @@ pub struct Subscription {
     pub default_payment_method: Option<String>,
     /// When it ended (Unix seconds), if it has.
     pub ended_at: Option<i64>,
+    /// What it bills: each price and its quantity.
+    pub items: List<SubscriptionItem>,
     /// Whether the object lives in live mode.
     pub livemode: bool,
     /// Your key-value pairs.
@@ -50,6 +54,27 @@ pub struct Subscription {
     pub trial_end: Option<i64>,
     /// When its trial started (Unix seconds), if it has one.
     pub trial_start: Option<i64>,
+}
+
+/// One price of a subscription and its quantity: an entry of [`Subscription::items`].
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct SubscriptionItem {
+    /// Unique identifier (`si_...`).
+    pub id: String,
+    /// Always `"subscription_item"`.
+    pub object: String,
+    /// When it was created (Unix seconds).
+    pub created: i64,
+    /// Your key-value pairs.
+    #[serde(default)]
+    pub metadata: Metadata,
+    /// The price it bills.
+    pub price: Price,
+    /// How many of it.
+    #[serde(default)]
+    pub quantity: Option<u64>,
+    /// The subscription it belongs to.
+    pub subscription: String,
 }
 
 /// Parameters of `POST /v1/subscriptions`.

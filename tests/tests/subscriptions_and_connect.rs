@@ -107,6 +107,19 @@ fn subscriptions(emulator: &Emulator, client: &Client) {
     );
     assert_eq!((paid.trial_start, paid.trial_end), (None, None));
     assert!(!paid.cancel_at_period_end);
+    // What it bills: the price, as stored, and its quantity.
+    let item = &paid.items.data[0];
+    assert_eq!(
+        (
+            paid.items.data.len(),
+            item.object.as_str(),
+            &item.price,
+            item.quantity,
+            item.subscription.as_str()
+        ),
+        (1, "subscription_item", &monthly, Some(1), paid.id.as_str())
+    );
+    assert!(item.id.starts_with("si_"));
     let declined = subscribe(&customer, &monthly, Some(CARD_DECLINED));
     let declined = Subscription::create(client, &declined).unwrap();
     assert_eq!(declined.status, "incomplete");
@@ -168,6 +181,27 @@ fn subscriptions(emulator: &Emulator, client: &Client) {
     let listed = Subscription::list(client, &by_status("active")).unwrap();
     let ids: Vec<_> = listed.data.iter().map(|s| &s.id).collect();
     assert_eq!(ids, [&to_pay.id, &paid.id]);
+    // By price: those with an item of it.
+    let by_price = |price: &Price| ListSubscriptions {
+        price: Some(price.id.as_str().into()),
+        status: Some("all".into()),
+        ..Default::default()
+    };
+    let listed = Subscription::list(client, &by_price(&monthly)).unwrap();
+    assert!(listed.data.iter().any(|s| s.id == paid.id));
+    assert!(
+        listed
+            .data
+            .iter()
+            .all(|s| s.items.data[0].price.id == monthly.id)
+    );
+    let other = price(client, true);
+    assert!(
+        Subscription::list(client, &by_price(&other))
+            .unwrap()
+            .data
+            .is_empty()
+    );
     // Without `status`, canceled ones are left out, as on Stripe; `all` and `ended` ask for them.
     let listed = |status: Option<&str>| {
         let params = ListSubscriptions {

@@ -2,7 +2,8 @@
 //!
 //! - created for an existing `customer` (otherwise Stripe's 400 `resource_missing` about
 //!   `customer`), with at least one of `items`, each an existing, active, recurring price
-//!   (otherwise Stripe's 400 about `items[0][price]`);
+//!   (otherwise Stripe's 400 about `items[0][price]`), kept as its `items` list (each a
+//!   `subscription_item` with the price as stored and its quantity, 1 unless given);
 //! - with `trial_period_days`, `trialing` from now (`trial_start`) to the trial's end
 //!   (`trial_end`); otherwise its first payment is taken from `default_payment_method`: `active`
 //!   when it succeeds (any payment method but `pm_card_chargeDeclined`), `incomplete` when it is
@@ -18,7 +19,7 @@
 //! - `resume` takes a `paused` subscription back to `active`, any other is a 400;
 //! - a canceled subscription can only update its metadata, as on Stripe;
 //! - a list leaves canceled subscriptions out unless `status` asks for them (`all`, `ended`,
-//!   `canceled`).
+//!   `canceled`); `price` lists those with an item of that price.
 //!
 //! The subscription keeps its `trial_settings` as Stripe shows them.
 
@@ -59,6 +60,8 @@ impl Emulate for Subscription {
             return Err(no_such("customer", customer, "customer"));
         }
         check_items(params, context)?;
+        let items = items_of(text(subscription, "id"), params, context);
+        subscription.insert("items".into(), items);
         let settings = match params.get("trial_settings") {
             Some(settings) if !settings.is_null() => settings.clone(),
             _ => json!({"end_behavior": {"missing_payment_method": "create_invoice"}}),
@@ -98,19 +101,35 @@ impl Emulate for Subscription {
     }
 
     fn list_filters() -> &'static [&'static str] {
-        &["status"]
+        &["status", "price"]
     }
 
     /// As on Stripe: without `status`, every subscription but the canceled ones; `all`, every
-    /// one; `ended`, the canceled and expired ones; otherwise that status.
+    /// one; `ended`, the canceled and expired ones; otherwise that status. With `price`, those
+    /// with an item of that price.
     fn listed(subscription: &Object, params: &Object) -> bool {
         let status = status(subscription);
-        match params.get("status").and_then(Value::as_str) {
+        let by_status = match params.get("status").and_then(Value::as_str) {
             None => status != "canceled",
             Some("all") => true,
             Some("ended") => matches!(status, "canceled" | "incomplete_expired"),
             Some(wanted) => status == wanted,
-        }
+        };
+        let by_price = params
+            .get("price")
+            .and_then(Value::as_str)
+            .is_none_or(|wanted| {
+                subscription
+                    .get("items")
+                    .and_then(|items| items.get("data"))
+                    .and_then(Value::as_array)
+                    .is_some_and(|items| {
+                        items
+                            .iter()
+                            .any(|item| item.pointer("/price/id") == Some(&json!(wanted)))
+                    })
+            });
+        by_status && by_price
     }
 
     fn on_update(
@@ -174,6 +193,30 @@ impl Emulate for Subscription {
         }
         computed
     }
+}
+
+/// The subscription `id`'s `items` list, one item per price in the params (checked first by
+/// [`check_items`]), each with the price as stored and its quantity (1 unless given).
+fn items_of(id: &str, params: &Object, context: &Context<'_>) -> Value {
+    let given = params.get("items").and_then(Value::as_array);
+    let data: Vec<Value> = given
+        .into_iter()
+        .flatten()
+        .map(|item| {
+            let price = item
+                .get("price")
+                .and_then(Value::as_str)
+                .and_then(|price| context.find("/v1/prices", price));
+            json!({
+                "id": format!("si_{}", context.token(14)), "object": "subscription_item",
+                "created": context.now(), "metadata": {}, "price": price,
+                "quantity": item.get("quantity").and_then(Value::as_u64).unwrap_or(1),
+                "subscription": id,
+            })
+        })
+        .collect();
+    let url = format!("/v1/subscription_items?subscription={id}");
+    json!({"object": "list", "data": data, "has_more": false, "url": url})
 }
 
 /// `items` is not empty, and each is an existing, active, recurring price.
