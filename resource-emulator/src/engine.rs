@@ -1879,7 +1879,14 @@ impl Engine {
                     key,
                     before,
                 } => match self.find(index, &scope, &key) {
-                    Ok(object) => (self.shown(index, object.clone()), before),
+                    // Both as shown: what only a create's answer shows is in neither.
+                    Ok(object) => (
+                        self.shown(index, object.clone()),
+                        before.map(|mut before| {
+                            self.collections[index].conceal(&mut before);
+                            before
+                        }),
+                    ),
                     Err(_) => continue, // gone again within the request
                 },
             };

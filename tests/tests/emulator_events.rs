@@ -1109,3 +1109,78 @@ fn hooks_emit_only_the_event_types_stripe_has() {
     assert!(!resource_emulator::is_event_type("ticket.created"));
     assert_eq!(resource_emulator::EVENT_TYPES.len(), 222);
 }
+
+/// An application's resource with a field only its create shows, whose events borrow Stripe's
+/// `customer.*` names so that they are emitted.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, StripeResource)]
+#[stripe(
+    object = "vault",
+    path = "/v1/vaults",
+    prefix = "vlt",
+    create = VaultParams,
+    retrieve,
+    update = VaultParams
+)]
+pub struct Vault {
+    pub id: VaultId,
+    pub object: String,
+    pub created: i64,
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VaultParams {
+    pub name: Option<String>,
+}
+
+impl Emulate for Vault {
+    fn routes(routes: &mut Routes<Self>) {
+        routes.create().retrieve().update();
+    }
+
+    fn event_prefix() -> Option<&'static str> {
+        Some("customer")
+    }
+
+    fn secret_fields() -> &'static [&'static str] {
+        &["secret"]
+    }
+
+    fn on_create(vault: &mut Object, _: &Object, context: &Context<'_>) -> Result<(), Rejection> {
+        vault.insert("secret".into(), format!("vs_{}", context.token(16)).into());
+        Ok(())
+    }
+}
+
+#[test]
+fn a_field_only_the_create_shows_is_in_no_other_answer_nor_event() {
+    let emulator = new_emulator();
+    emulator.register::<Vault>();
+    let client = emulator.client("sk_test_123").unwrap();
+    let named = |name: &str| VaultParams {
+        name: Some(name.into()),
+    };
+    let vault = Vault::create(&client, &named("first")).unwrap();
+    let secret = vault.secret.clone().unwrap();
+    assert_eq!(Vault::retrieve(&client, &vault.id).unwrap().secret, None);
+    assert_eq!(
+        Vault::update(&client, &vault.id, &named("second"))
+            .unwrap()
+            .secret,
+        None
+    );
+    let events = Event::list(&client, &ListEvents::default()).unwrap();
+    let types: Vec<&str> = events.data.iter().map(|e| e.type_.as_str()).collect();
+    assert_eq!(types, ["customer.updated", "customer.created"]);
+    for event in &events.data {
+        let json = serde_json::to_string(event).unwrap();
+        assert!(!json.contains(&secret), "{json}");
+    }
+    assert_eq!(
+        events.data[0].data.previous_attributes,
+        Some(serde_json::from_value(json!({"name": "first"})).unwrap())
+    );
+}
