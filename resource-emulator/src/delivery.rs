@@ -11,8 +11,8 @@
 //! - An event's `pending_webhooks` counts its deliveries not (yet) made, given-up ones included,
 //!   as on Stripe.
 //! - At most [`MAX_QUEUED`] deliveries wait; beyond that new ones are dropped and counted.
-//! - [`Outbox::flush`] makes every waiting delivery due and waits for their attempts: tests
-//!   see deliveries without sleeping.
+//! - [`Outbox::flush`] waits until every delivery due has been attempted: tests see
+//!   deliveries without sleeping, and move the clock for retries.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
@@ -159,15 +159,11 @@ impl Outbox {
         self.shared.wake.notify_all();
     }
 
-    /// Attempts every waiting delivery now, whenever it was due, and returns once each attempt
-    /// has ended (delivered, or failed and waiting for its next one) and none is due.
+    /// Returns once every delivery due now has been attempted and no attempt is under way:
+    /// each delivered, or failed and waiting for its retry (which the clock brings).
     pub(crate) fn flush(&self) {
         let mut state = self.shared.lock();
         let now = self.shared.clock.now();
-        let waiting = std::mem::take(&mut state.queue);
-        for (_, delivery) in waiting {
-            state.push(now, delivery);
-        }
         self.shared.wake.notify_all();
         while state.in_flight > 0 || state.due(now) {
             state = self
@@ -343,7 +339,11 @@ mod tests {
         outbox.flush();
         let waiting = outbox.counts();
         assert_eq!((waiting.queued, waiting.given_up), (1, 0));
-        for _ in RETRY_AFTER {
+        outbox.flush();
+        assert_eq!(outbox.counts(), waiting, "a retry waits for its time");
+        for after in RETRY_AFTER {
+            clock.advance(after);
+            outbox.clock_moved();
             outbox.flush();
         }
         let counts = outbox.counts();

@@ -96,6 +96,15 @@ impl Body {
 }
 
 impl Reply {
+    /// A JSON answer to `request`, with the headers every answer has.
+    pub(crate) fn json(request: &Incoming<'_>, status: u16, body: Value) -> Self {
+        Reply {
+            status,
+            headers: answer_headers(request, &request_id()),
+            body: Body::Json(body),
+        }
+    }
+
     pub(crate) fn into_outgoing(self) -> Outgoing {
         let body = self.body.into_bytes();
         Outgoing {

@@ -44,6 +44,7 @@
 
 mod auth;
 mod clock;
+mod control;
 pub mod decode;
 mod delivery;
 mod emulate;
@@ -135,11 +136,11 @@ impl Emulator {
         self.engine().advance(seconds);
     }
 
-    /// Attempts every webhook delivery waiting (for its first attempt or a retry, whenever it
-    /// was due) now, and returns once each attempt has ended: delivered, or failed and waiting
-    /// for its next one ([`Emulator::advance`] makes that due). Deliveries happen in the
-    /// background anyway; this is for tests, which then see them without sleeping. It holds no
-    /// lock requests need; it waits up to 10 s for an endpoint that does not answer.
+    /// Returns once every webhook delivery due now has been attempted and no attempt is under
+    /// way: each delivered, or failed and waiting for its retry, which moving the clock
+    /// ([`Emulator::advance`]) brings. Deliveries happen in the background anyway; this is for
+    /// tests, which then see them without sleeping. It holds no lock requests need; an endpoint
+    /// that does not answer holds it up to 10 s.
     pub fn flush_webhooks(&self) {
         let outbox = self.reading().outbox();
         outbox.flush();
@@ -195,9 +196,13 @@ impl Emulator {
         self.engine().base_url = url.into();
     }
 
-    /// Answers one request, as both the transport and the HTTP server do.
+    /// Answers one request, as both the transport and the HTTP server do; `/_emulator/` paths
+    /// are the emulator's own controls (the clock, webhook flushes) for clients in any language.
     #[must_use]
     pub fn handle(&self, request: &Incoming<'_>) -> Outgoing {
+        if let Some(reply) = control::handle(self, request) {
+            return reply.into_outgoing();
+        }
         // Reads share the lock; the lock is released before the answer's JSON is written.
         let read = self.reading().handle_read(request);
         let reply = match read {

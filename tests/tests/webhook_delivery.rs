@@ -202,7 +202,9 @@ fn an_endpoint_that_keeps_failing_is_given_up_after_three_retries() {
     let create = CreateWebhookEndpoint::new(server.base_url(), ["customer.created"]);
     WebhookEndpoint::create(&client, &create).unwrap();
     customer(&client, "gone@example.com");
-    for _ in 0..6 {
+    emulator.flush_webhooks();
+    for retry_after in [60, 600, 3600, 86_400] {
+        emulator.advance(retry_after);
         emulator.flush_webhooks();
     }
     assert_eq!(
@@ -308,4 +310,49 @@ fn endpoints_are_checked_and_a_disabled_one_receives_nothing() {
     assert!(server.requests().is_empty());
     let event = &Event::list(&client, &ListEvents::default()).unwrap().data[0];
     assert_eq!(event.pending_webhooks, 0);
+}
+
+/// A `POST` of a form to one of the emulator's controls over HTTP: the JSON answer.
+fn control(base: &str, path: &str, form: &str) -> serde_json::Value {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut answer = agent
+        .post(&format!("{base}{path}"))
+        .header("Authorization", "Bearer sk_test_123")
+        .content_type("application/x-www-form-urlencoded")
+        .send(form)
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200, "{path}");
+    let body = answer.body_mut().read_to_vec().unwrap();
+    serde_json::from_slice(&body).unwrap()
+}
+
+#[test]
+fn over_http_a_test_suite_in_any_language_flushes_and_moves_the_clock() {
+    let emulator = Emulator::new();
+    common_resources::emulator::register(&emulator);
+    let (server, client) = tests::served(&emulator);
+    let (receiver, status) = receiver();
+    status.store(500, Ordering::SeqCst);
+    let create = CreateWebhookEndpoint::new(receiver.base_url(), ["customer.created"]);
+    WebhookEndpoint::create(&client, &create).unwrap();
+    customer(&client, "any-language@example.com");
+
+    let counts = control(server.url(), "/_emulator/webhooks/flush", "");
+    assert_eq!(
+        (&counts["queued"], &counts["delivered"]),
+        (&serde_json::json!(1), &serde_json::json!(0))
+    );
+    status.store(200, Ordering::SeqCst);
+    let before = emulator.now();
+    let clock = control(server.url(), "/_emulator/clock/advance", "seconds=60");
+    assert!(clock["now"].as_i64().unwrap() >= before + 60);
+    let counts = control(server.url(), "/_emulator/webhooks/flush", "");
+    assert_eq!(
+        (&counts["queued"], &counts["delivered"]),
+        (&serde_json::json!(0), &serde_json::json!(1))
+    );
+    assert_eq!(receiver.requests().len(), 2);
 }
