@@ -79,6 +79,17 @@ impl Rejection {
             .param(param)
     }
 
+    /// 400 `parameter_invalid_empty`: `param` sent as `""` (an unset) where it cannot be unset.
+    pub fn parameter_invalid_empty(param: &str) -> Self {
+        Rejection::invalid_request(format!(
+            "You passed an empty string for '{param}'. We assume empty values are an attempt \
+             to unset a parameter; however '{param}' cannot be unset. You should remove \
+             '{param}' from your request or supply a non-empty value."
+        ))
+        .code("parameter_invalid_empty")
+        .param(param)
+    }
+
     /// 400 for a parameter the operation does not take.
     pub fn unknown_parameter(param: &str) -> Self {
         Rejection::invalid_request(format!("Received unknown parameter: {param}"))

@@ -123,6 +123,19 @@ fn customers(client: &Client) {
         },
     )
     .unwrap();
+    let error = Coupon::create(
+        client,
+        &CreateCoupon {
+            percent_off: Some(25.0),
+            duration: Some(String::new()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        (error.status(), error.code(), error.param()),
+        (Some(400), Some("parameter_invalid_empty"), Some("duration"))
+    );
     let unknown = UpdateCustomer {
         coupon: Some("NOPE".into()),
         ..Default::default()

@@ -141,7 +141,10 @@ impl Emulate for Coupon {
         routes.create().retrieve().update().delete().list();
     }
 
-    fn on_create(coupon: &mut Object, _: &Object, _: &Context<'_>) -> Result<(), Rejection> {
+    fn on_create(coupon: &mut Object, params: &Object, _: &Context<'_>) -> Result<(), Rejection> {
+        if params.get("duration").and_then(Value::as_str) == Some("") {
+            return Err(Rejection::parameter_invalid_empty("duration"));
+        }
         let percent = coupon.get("percent_off").is_some_and(|p| !p.is_null());
         let amount = coupon.get("amount_off").is_some_and(|a| !a.is_null());
         if percent == amount {

@@ -200,13 +200,7 @@ impl Collection {
             }
         });
         Err(match emptied {
-            Some((name, _)) => Rejection::invalid_request(format!(
-                "You passed an empty string for '{name}'. We assume empty values are an attempt \
-                 to unset a parameter; however '{name}' cannot be unset. You should remove \
-                 '{name}' from your request or supply a non-empty value."
-            ))
-            .code("parameter_invalid_empty")
-            .param(name.clone()),
+            Some((name, _)) => Rejection::parameter_invalid_empty(name),
             None => internal(error),
         })
     }
