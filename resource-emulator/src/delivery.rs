@@ -73,7 +73,8 @@ struct State {
     /// Undelivered deliveries per event id, given-up ones included.
     pending: HashMap<Arc<str>, usize>,
     counts: Counts,
-    workers: bool,
+    /// How many workers run.
+    workers: usize,
     stopping: bool,
 }
 
@@ -128,12 +129,17 @@ impl Outbox {
             };
             state.push(now, delivery);
         }
-        if !state.workers {
-            state.workers = true;
-            for _ in 0..WORKERS {
-                let shared = Arc::clone(&self.shared);
-                std::thread::spawn(move || shared.work());
+        // The workers start with the first delivery; if the system refuses a thread, the
+        // deliveries wait for the next send to try again.
+        while state.workers < WORKERS {
+            let shared = Arc::clone(&self.shared);
+            let started = std::thread::Builder::new()
+                .name("webhook-delivery".into())
+                .spawn(move || shared.work());
+            if started.is_err() {
+                break;
             }
+            state.workers += 1;
         }
         drop(state);
         self.shared.wake.notify_all();
