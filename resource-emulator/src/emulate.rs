@@ -251,7 +251,8 @@ impl Download {
 /// (a nested one filled with its parents' ids), through its create route from form pairs, or
 /// stored from fields as they are.
 pub(crate) enum Later {
-    Create(String, Vec<(String, String)>),
+    /// A request: method, path, form pairs.
+    Call(String, String, Vec<(String, String)>),
     Insert(String, Object),
     /// The collection's path, the object's id, the fields to set.
     Update(String, String, Object),
@@ -410,11 +411,22 @@ impl<'a> Context<'a> {
 
     /// Creates an object of the collection at `path` (a nested one's filled with its parent's
     /// id: `/v1/customers/cus_123/balance_transactions`) from form `pairs` once the current
-    /// object is stored, as a request would (its hooks run; a rejection fails the whole request).
+    /// object is stored, as a request would (its hooks run; a rejection fails the whole request):
+    /// [`call_later`](Context::call_later) with `POST`.
     pub fn create_later(&self, path: &str, pairs: Vec<(String, String)>) {
+        self.call_later("POST", path, pairs);
+    }
+
+    /// Sends the request `method` `path` with form `pairs` once the current object is stored,
+    /// through the operation's route and hooks as a client's request would go (its events
+    /// emitted, a rejection failing the whole request): a deleted customer's subscriptions are
+    /// canceled with `("DELETE", "/v1/subscriptions/sub_123", vec![])`, as Stripe cancels them.
+    /// Undone with the rest when a later step fails (an object it deleted comes back without
+    /// what was nested under it).
+    pub fn call_later(&self, method: &str, path: &str, pairs: Vec<(String, String)>) {
         self.later
             .borrow_mut()
-            .push(Later::Create(path.to_owned(), pairs));
+            .push(Later::Call(method.to_owned(), path.to_owned(), pairs));
     }
 
     /// Stores an object of the collection at `path` (filled as for

@@ -19,10 +19,10 @@ use common_resources::{
     CreateCustomer, CreateCustomerBalanceTransaction, CreateExternalAccount, CreatePaymentIntent,
     CreatePrice, CreateRefund, CreateSubscription, CreateTaxId, CreateTransfer,
     CreateTransferReversal, Customer, CustomerBalanceTransaction, EndBehaviorParams,
-    ExpireCheckoutSession, ExternalAccount, PaymentIntent, Price, PriceDataParams,
-    PriceProductDataParams, ProductDataParams, RecurringParams, Refund, ResumeSubscription,
-    Subscription, SubscriptionItemParams, TaxId, Transfer, TransferReversal, TrialSettingsParams,
-    UpdateCustomer, UpdateRefund, UpdateSubscription,
+    ExpireCheckoutSession, ExternalAccount, ListSubscriptions, PaymentIntent, Price,
+    PriceDataParams, PriceProductDataParams, ProductDataParams, RecurringParams, Refund,
+    ResumeSubscription, Subscription, SubscriptionItemParams, TaxId, Transfer, TransferReversal,
+    TrialSettingsParams, UpdateCustomer, UpdateRefund, UpdateSubscription,
 };
 use file_link::{CreateFile, CreateFileLink, File, FileLink, FileLinkData, FilePurpose};
 use resource_core::StripeResource;
@@ -930,6 +930,64 @@ fn what_a_hook_changes_in_another_object_emits_its_updated() {
             .object()
             .unwrap();
         assert_eq!(shown.balance, -700);
+    });
+}
+
+#[test]
+fn deleting_a_customer_cancels_its_subscriptions_first() {
+    on_both_paths(|setup| {
+        let client = &setup.client;
+        let customer = Customer::create(client, &CreateCustomer::default()).unwrap();
+        let price = Price::create(
+            client,
+            &CreatePrice {
+                product_data: Some(PriceProductDataParams { name: "Pro".into() }),
+                recurring: Some(RecurringParams::new("month")),
+                unit_amount: Some(900),
+                ..CreatePrice::new("usd")
+            },
+        )
+        .unwrap();
+        let subscribe = || {
+            let params = CreateSubscription {
+                items: vec![SubscriptionItemParams {
+                    price: Some(price.id.as_str().into()),
+                    quantity: Some(1),
+                }],
+                default_payment_method: Some(CARD_VISA.into()),
+                ..CreateSubscription::new(customer.id.as_str())
+            };
+            Subscription::create(client, &params).unwrap()
+        };
+        let (live, ended) = (subscribe(), subscribe());
+        Subscription::cancel(client, &ended.id, &CancelSubscription::default()).unwrap();
+        assert!(Customer::delete(client, &customer.id).unwrap().deleted);
+        assert_eq!(
+            setup.types()[..3],
+            [
+                "customer.deleted",
+                "customer.subscription.deleted",
+                "customer.subscription.deleted",
+            ]
+        );
+        let canceled = &setup.events(json!({"limit": 2}))[1];
+        assert_eq!(
+            (
+                &canceled["data"]["object"]["id"],
+                &canceled["data"]["object"]["status"]
+            ),
+            (&json!(live.id.as_str()), &json!("canceled"))
+        );
+        // The one already canceled is left as it was: one `.deleted` each.
+        let all = Subscription::list(
+            client,
+            &ListSubscriptions {
+                status: Some("canceled".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(all.data.len(), 2);
     });
 }
 

@@ -7,7 +7,8 @@
 //! - a `coupon` given to create or update becomes the customer's discount (a coupon that does
 //!   not exist is Stripe's 400); the discount can be retrieved and deleted;
 //! - tax ids are kept under their customer, their `country` read from their type or value;
-//! - a deleted customer is retrieved in its deleted form, and what hangs off it goes with it.
+//! - a deleted customer is retrieved in its deleted form, and what hangs off it goes with it;
+//!   its subscriptions that have not ended are canceled, as on Stripe.
 
 use resource_emulator::{Context, Emulate, Emulator, Object, Rejection, Routes};
 use serde_json::{Value, json};
@@ -15,6 +16,7 @@ use serde_json::{Value, json};
 use crate::{Coupon, Customer, CustomerBalanceTransaction, Discount, TaxId};
 
 use super::fields::{integer, no_such, object, text};
+use super::subscription;
 
 pub(super) fn register(emulator: &Emulator) {
     emulator
@@ -26,6 +28,7 @@ pub(super) fn register(emulator: &Emulator) {
 }
 
 const CUSTOMERS: &str = "/v1/customers";
+const SUBSCRIPTIONS: &str = "/v1/subscriptions";
 const TRANSACTIONS: &str = "/v1/customers/{customer}/balance_transactions";
 
 impl Emulate for Customer {
@@ -44,6 +47,20 @@ impl Emulate for Customer {
             record_balance(customer, "initial", balance, balance, context);
         }
         discount_from(customer, params, context)
+    }
+
+    /// As on Stripe, deleting a customer cancels its subscriptions that have not ended
+    /// (`customer.subscription.deleted` each, before `customer.deleted`).
+    fn on_delete(customer: &Object, context: &Context<'_>) -> Result<(), Rejection> {
+        let id = text(customer, "id");
+        for subscription in context.objects(SUBSCRIPTIONS) {
+            if text(subscription, "customer") == id && subscription::is_live(subscription, context)
+            {
+                let path = format!("{SUBSCRIPTIONS}/{}", text(subscription, "id"));
+                context.call_later("DELETE", &path, Vec::new());
+            }
+        }
+        Ok(())
     }
 
     fn on_update(

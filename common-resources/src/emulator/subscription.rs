@@ -294,3 +294,13 @@ fn resume(subscription: &mut Object, _: &Object, context: &Context<'_>) -> Resul
 fn status(subscription: &Object) -> &str {
     text(subscription, "status")
 }
+
+/// Whether the subscription (as stored) has not ended by now: not canceled, not expired.
+pub(super) fn is_live(subscription: &Object, context: &Context<'_>) -> bool {
+    let computed = Subscription::on_show(subscription, context);
+    let status = computed
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or(status(subscription));
+    !matches!(status, "canceled" | "incomplete_expired")
+}

@@ -59,31 +59,64 @@ impl Engine {
     }
 
     /// A create a hook asked for, through the collection's own route and hooks.
-    pub(super) fn create_from_pairs(
+    pub(super) fn call_at(
         &mut self,
+        method: &str,
         path: &str,
-        pairs: &[(String, String)],
+        pairs: Vec<(String, String)>,
     ) -> Result<Made, Rejection> {
-        let (index, scope) = self
-            .collection_at(path)
-            .ok_or_else(|| internal(format!("no resource at {path}")))?;
-        let decode = self.collections[index]
-            .served
-            .iter()
-            .find(|served| matches!(served.behaviour, Behaviour::Create))
-            .map(|served| served.decode)
-            .ok_or_else(|| internal(format!("{path} cannot be created")))?;
-        let params = decode(pairs)?;
-        self.check_parents(index, &scope)?;
-        let answer = self.create(index, &scope, &params)?;
-        let id = answer.get("id").and_then(Value::as_str);
-        let key = self.collections[index].key(&scope, id);
+        let matched = self
+            .matching(method, path)
+            .ok_or_else(|| internal(format!("a hook asked for {method} {path}: no such route")))?;
+        let params = self.params(&matched, pairs)?;
+        let key = self.collections[matched.index].key(&matched.scope, matched.id.as_deref());
+        let kept = match matched.served.behaviour {
+            Behaviour::Create => None,
+            _ => self.find(matched.index, &matched.scope, &key).ok().cloned(),
+        };
+        let answer = self.change(&matched, &params)?;
+        let key = match matched.served.behaviour {
+            Behaviour::Create => {
+                let id = answer.get("id").and_then(Value::as_str);
+                self.collections[matched.index].key(&matched.scope, id)
+            }
+            _ => key,
+        };
         Ok(Made {
-            index,
-            scope,
+            index: matched.index,
+            scope: matched.scope,
             key,
-            kept: None,
+            kept,
         })
+    }
+
+    /// Performs the change `matched` names (a create, an update, a delete, an action) with its
+    /// `params`: the answer.
+    pub(super) fn change(
+        &mut self,
+        matched: &Matched,
+        params: &Object,
+    ) -> Result<Value, Rejection> {
+        let Matched {
+            index,
+            served,
+            id,
+            scope,
+        } = matched;
+        let index = *index;
+        let key = self.collections[index].key(scope, id.as_deref());
+        match served.behaviour {
+            Behaviour::Create => self.create(index, scope, params),
+            Behaviour::Update => self.update(index, scope, &key, params),
+            Behaviour::Delete => self.delete(index, scope, &key),
+            Behaviour::Action(hook) => {
+                let deletes = served.operation.method.as_str() == "DELETE";
+                self.act(index, scope, &key, (hook, deletes), params)
+            }
+            Behaviour::Retrieve | Behaviour::List | Behaviour::ListOf(_) | Behaviour::Search => {
+                Err(internal("a read is no change"))
+            }
+        }
     }
 
     /// An insert a hook asked for: it emits `{prefix}.created`, or `{prefix}.updated` where it
@@ -187,6 +220,10 @@ impl Engine {
         let collection = &self.collections[index];
         let (allowed, asked) = self.with_context(|context| (collection.on_delete)(object, context));
         allowed?;
+        // What the hook asked for first (a deleted customer's subscriptions canceled): all of
+        // it, or the delete is refused with nothing changed.
+        self.make_later(asked.later)?;
+        let object = self.find(index, scope, key)?;
         // The object's own `object`: a card among bank accounts is deleted as a `card`.
         let deleted =
             json!({"id": object.get("id"), "object": object.get("object"), "deleted": true});
@@ -301,7 +338,7 @@ impl Engine {
         let mut made = Vec::new();
         for request in later {
             let result = match request {
-                Later::Create(path, pairs) => self.create_from_pairs(&path, &pairs),
+                Later::Call(method, path, pairs) => self.call_at(&method, &path, pairs),
                 Later::Insert(path, fields) => self.insert_at(&path, fields),
                 Later::Update(path, id, fields) => self.update_at(&path, &id, fields),
             };

@@ -250,33 +250,7 @@ impl Engine {
         if let Some(answer) = self.read(&matched, request.path, &params) {
             return answer;
         }
-        let Matched {
-            index,
-            served,
-            id,
-            scope,
-        } = matched;
-        let id = id.as_deref();
-        let answer = match served.behaviour {
-            Behaviour::Create => self.create(index, &scope, &params),
-            Behaviour::Update => {
-                let key = self.collections[index].key(&scope, id);
-                self.update(index, &scope, &key, &params)
-            }
-            Behaviour::Delete => {
-                let key = self.collections[index].key(&scope, id);
-                self.delete(index, &scope, &key)
-            }
-            Behaviour::Action(hook) => {
-                let key = self.collections[index].key(&scope, id);
-                let deletes = served.operation.method.as_str() == "DELETE";
-                self.act(index, &scope, &key, (hook, deletes), &params)
-            }
-            Behaviour::Retrieve | Behaviour::List | Behaviour::ListOf(_) | Behaviour::Search => {
-                Err(internal("a read was not answered as one"))
-            }
-        };
-        answer.map(Body::Json)
+        self.change(&matched, &params).map(Body::Json)
     }
 
     /// The request's parameters as the operation's params type reads them (the cursors of a
