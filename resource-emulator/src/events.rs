@@ -8,7 +8,7 @@
 //!   `data.previous_attributes`, and only when something changed), a delete `{prefix}.deleted`
 //!   (with the object as it was); an action `{prefix}.updated` when it changed the object, or
 //!   `{prefix}.deleted` when it is a `DELETE` (a subscription's cancel); objects made by hooks
-//!   (`create_later`, `insert_later`) emit theirs too;
+//!   (`call_later`, `create_later`, `insert_later`, `update_later`) emit theirs too;
 //! - hooks name the others ([`Context::emit`](crate::Context::emit));
 //! - only types Stripe has ([`EVENT_TYPES`](crate::EVENT_TYPES)): a resource whose
 //!   `{prefix}.created` is not one (a file link, a checkout session) emits none.
