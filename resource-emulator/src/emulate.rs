@@ -185,6 +185,15 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
         let _ = (before, object, context);
     }
 
+    /// Events Stripe emits about the object at a time of their own, the object unchanged: each
+    /// type with its time (Unix seconds), such as `customer.subscription.trial_will_end` three
+    /// days before a trial ends. Emitted, with no request, when the clock moves past that time
+    /// ([`Emulator::advance`](crate::Emulator::advance)); only types Stripe has. None by default.
+    fn scheduled_events(object: &Object) -> Vec<(i64, &'static str)> {
+        let _ = object;
+        Vec::new()
+    }
+
     /// Answers a `GET` of a URL this resource serves outside its declared routes, such as a
     /// file's contents or a link's `url`: who may fetch it and the id of the object whose upload
     /// to send (or a rejection), or `None` when `path` is not one of this resource's.

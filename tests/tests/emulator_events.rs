@@ -906,6 +906,8 @@ fn a_reversal_and_a_resume_emit_transfer_reversed_and_subscription_resumed() {
             (&Value::Null, &json!({"status": "trialing"}))
         );
         assert_eq!(events[2]["data"]["object"]["status"], "paused");
+        // Three days before the trial ended, Stripe said it would.
+        assert_eq!(setup.types()[4], "customer.subscription.trial_will_end");
     });
 }
 
@@ -989,6 +991,54 @@ fn deleting_a_customer_cancels_its_subscriptions_first() {
         .unwrap();
         assert_eq!(all.data.len(), 2);
     });
+}
+
+#[test]
+fn a_trial_will_end_is_announced_three_days_before_once() {
+    let emulator = new_emulator();
+    let client = emulator.client("sk_test_123").unwrap();
+    let customer = Customer::create(&client, &CreateCustomer::default()).unwrap();
+    let price = Price::create(
+        &client,
+        &CreatePrice {
+            product_data: Some(PriceProductDataParams { name: "Pro".into() }),
+            recurring: Some(RecurringParams::new("month")),
+            unit_amount: Some(900),
+            ..CreatePrice::new("usd")
+        },
+    )
+    .unwrap();
+    let trial = |days| CreateSubscription {
+        items: vec![SubscriptionItemParams {
+            price: Some(price.id.as_str().into()),
+            quantity: Some(1),
+        }],
+        trial_period_days: Some(days),
+        default_payment_method: Some(CARD_VISA.into()),
+        ..CreateSubscription::new(customer.id.as_str())
+    };
+    let announced = || {
+        let params = ListEvents {
+            type_: Some("customer.subscription.trial_will_end".into()),
+            ..ListEvents::default()
+        };
+        let events = Event::list(&client, &params).unwrap().data;
+        let ids: Vec<String> = events
+            .iter()
+            .map(|e| e.data.object["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids
+    };
+    // A trial of a day is announced at once; one of a week three days before its end.
+    let short = Subscription::create(&client, &trial(1)).unwrap();
+    assert_eq!(announced(), [short.id.as_str()]);
+    let week = Subscription::create(&client, &trial(7)).unwrap();
+    emulator.advance(4 * 24 * 60 * 60 - 60);
+    assert_eq!(announced().len(), 1, "not yet");
+    emulator.advance(60);
+    assert_eq!(announced(), [week.id.as_str(), short.id.as_str()]);
+    emulator.advance(24 * 60 * 60);
+    assert_eq!(announced().len(), 2, "once");
 }
 
 #[test]

@@ -37,6 +37,7 @@ pub(super) fn register(emulator: &Emulator) {
 }
 
 const DAY: i64 = 24 * 60 * 60;
+const TRIAL_WILL_END: &str = "customer.subscription.trial_will_end";
 
 impl Emulate for Subscription {
     fn routes(routes: &mut Routes<Self>) {
@@ -86,6 +87,9 @@ impl Emulate for Subscription {
             subscription.insert("trial_start".into(), context.now().into());
             let end = context.now() + trial_days * DAY;
             subscription.insert("trial_end".into(), end.into());
+            if end - 3 * DAY <= context.now() {
+                context.emit(TRIAL_WILL_END)?;
+            }
             "trialing"
         } else if paid(subscription) {
             "active"
@@ -159,6 +163,15 @@ impl Emulate for Subscription {
         };
         // Only types Stripe has are refused, and these are.
         let _ = context.emit(type_);
+    }
+
+    /// `customer.subscription.trial_will_end`, three days before a trial ends (a shorter
+    /// trial has it at once, from `on_create`).
+    fn scheduled_events(subscription: &Object) -> Vec<(i64, &'static str)> {
+        match trial_will_end(subscription) {
+            Some(at) if at > integer(subscription, "created") => vec![(at, TRIAL_WILL_END)],
+            _ => Vec::new(),
+        }
     }
 
     fn on_show(subscription: &Object, context: &Context<'_>) -> Object {
@@ -293,6 +306,12 @@ fn resume(subscription: &mut Object, _: &Object, context: &Context<'_>) -> Resul
 
 fn status(subscription: &Object) -> &str {
     text(subscription, "status")
+}
+
+/// When Stripe tells a trialing subscription's trial will end: three days before it does.
+fn trial_will_end(subscription: &Object) -> Option<i64> {
+    let end = subscription.get("trial_end").and_then(Value::as_i64)?;
+    (status(subscription) == "trialing").then_some(end - 3 * DAY)
 }
 
 /// Whether the subscription (as stored) has not ended by now: not canceled, not expired.

@@ -167,6 +167,7 @@ struct Collection {
     on_update: fn(&Object, &mut Object, &Object, &Context<'_>) -> Result<(), Rejection>,
     on_show: fn(&Object, &Context<'_>) -> Object,
     on_clock: fn(&Object, &mut Object, &Context<'_>),
+    scheduled_events: fn(&Object) -> Vec<(i64, &'static str)>,
     /// Fields shown by the create's answer only.
     secret_fields: &'static [&'static str],
     on_delete: fn(&Object, &Context<'_>) -> Result<(), Rejection>,
@@ -515,6 +516,7 @@ impl Engine {
             on_update: R::on_update,
             on_show: R::on_show,
             on_clock: R::on_clock,
+            scheduled_events: R::scheduled_events,
             secret_fields: R::secret_fields(),
             on_delete: R::on_delete,
             list_filters: R::list_filters(),

@@ -18,12 +18,21 @@ impl Engine {
     /// Stores what moving the clock from `then` changed (each object whose computed fields,
     /// [`Emulate::on_show`], differ now from then: a session past its expiry, a trial that
     /// ended) and emits what Stripe emits for it, with no request: `{prefix}.updated`, and what
-    /// the resource's [`Emulate::on_clock`] names.
+    /// the resource's [`Emulate::on_clock`] names; before those, the events whose time
+    /// ([`Emulate::scheduled_events`]) the clock passed, in the order of their times.
     pub(super) fn settle_clock(&mut self, then: i64) {
         let (earlier, now) = (Context::at(self, then), Context::new(self));
+        let passed = |at: i64| then < at && at <= now.now();
         let mut changed = Vec::new();
+        let mut scheduled = Vec::new();
         for (index, collection) in self.collections.iter().enumerate() {
             for (key, stored) in &collection.by_id {
+                for (at, type_) in (collection.scheduled_events)(&stored.object) {
+                    if passed(at) && crate::event_types::is_event_type(type_) {
+                        let (scope, key) = (stored.scope.clone(), key.clone());
+                        scheduled.push((at, index, scope, key, type_));
+                    }
+                }
                 let before = (collection.on_show)(&stored.object, &earlier);
                 let after = (collection.on_show)(&stored.object, &now);
                 if before != after {
@@ -37,10 +46,19 @@ impl Engine {
                 }
             }
         }
-        if changed.is_empty() {
+        if changed.is_empty() && scheduled.is_empty() {
             return;
         }
         self.pending.clear();
+        // What was due first (a trial's end announced before it ends), in the order of times.
+        scheduled.sort_by_key(|(at, ..)| *at);
+        for (_, index, scope, key, type_) in scheduled {
+            let due = Emitted {
+                type_: type_.to_owned(),
+                about: None,
+            };
+            self.push_emitted(vec![due], stored(index, &scope, &key, None));
+        }
         for (index, scope, key, before, mut object) in changed {
             let collection = &self.collections[index];
             let (_, asked) = self.with_context(|context| {
