@@ -111,6 +111,12 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
         None
     }
 
+    /// Whether its lists show the objects oldest first, in the order they were made (as Stripe
+    /// lists a checkout session's line items), rather than newest first.
+    fn listed_oldest_first() -> bool {
+        false
+    }
+
     /// The list parameters this resource applies itself, in [`listed`](Emulate::listed),
     /// rather than by the generic rule (the field equals the value; a parameter that is no
     /// field is refused).

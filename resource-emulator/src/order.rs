@@ -58,6 +58,26 @@ impl Order {
         }
     }
 
+    /// The keys in `scope` in list order: newest first, or oldest first when `oldest_first`;
+    /// after `after` and before `before` (nearest first) in that order.
+    pub(crate) fn listed<'a>(
+        &'a self,
+        scope: &[String],
+        after: Option<&Position>,
+        before: Option<&Position>,
+        oldest_first: bool,
+    ) -> Box<dyn Iterator<Item = &'a String> + 'a> {
+        match (oldest_first, after, before) {
+            (false, ..) => self.keys(scope, after, before),
+            (true, None, None) => match self.scopes.get(scope) {
+                Some(keys) => Box::new(keys.values().rev()),
+                None => Box::new(std::iter::empty()),
+            },
+            // Oldest first, what follows a key is what is newer: the mirror of newest first.
+            (true, after, before) => self.keys(scope, before, after),
+        }
+    }
+
     /// Every key, newest first within each scope.
     pub(crate) fn all(&self) -> impl Iterator<Item = &String> {
         self.scopes.values().flat_map(BTreeMap::values)
@@ -120,6 +140,24 @@ mod tests {
         assert_eq!(listed(None, Some(at(1, 1))), ["a2", "a3"]);
         assert_eq!(order.keys(&scope(&["cus_c"]), None, None).count(), 0);
         assert_eq!(order.all().count(), 4);
+    }
+
+    #[test]
+    fn oldest_first_mirrors_newest_first() {
+        let mut order = Order::default();
+        for (sequence, key) in ["a", "b", "c", "d"].iter().enumerate() {
+            order.insert(&[], at(1, sequence as u64), (*key).into());
+        }
+        let listed = |after: Option<Position>, before: Option<Position>, oldest: bool| {
+            let keys = order.listed(&[], after.as_ref(), before.as_ref(), oldest);
+            keys.cloned().collect::<Vec<String>>()
+        };
+        assert_eq!(listed(None, None, false), ["d", "c", "b", "a"]);
+        assert_eq!(listed(None, None, true), ["a", "b", "c", "d"]);
+        // After `b` (position 1): oldest first, `c` and `d`; before `c`, `b` then `a` (nearest
+        // first: the caller puts the page back in order).
+        assert_eq!(listed(Some(at(1, 1)), None, true), ["c", "d"]);
+        assert_eq!(listed(None, Some(at(1, 2)), true), ["b", "a"]);
     }
 
     #[test]

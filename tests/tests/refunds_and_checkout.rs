@@ -638,6 +638,27 @@ fn checkout(emulator: &Emulator, client: &Client) {
             .iter()
             .all(|item| item.id.as_str().starts_with("li_"))
     );
+    // Paged in that order too: after the first, the second; before the second, the first.
+    let first = items.data[0].id.as_str();
+    let after_first = ListCheckoutSessionLineItems {
+        starting_after: Some(first.into()),
+        ..Default::default()
+    };
+    let next = CheckoutSessionLineItem::list(client, &paying.id, &after_first).unwrap();
+    assert_eq!(
+        (
+            next.data.len(),
+            next.data[0].description.as_deref(),
+            next.has_more
+        ),
+        (1, Some("Sticker"), false)
+    );
+    let before_second = ListCheckoutSessionLineItems {
+        ending_before: Some(next.data[0].id.as_str().into()),
+        ..Default::default()
+    };
+    let back = CheckoutSessionLineItem::list(client, &paying.id, &before_second).unwrap();
+    assert_eq!(back.data[0].id.as_str(), first);
     assert_eq!(items.data[0].price.as_ref(), Some(&one_time));
     let made = items.data[1].price.clone().unwrap();
     assert!(made.id.as_str().starts_with("price_") && made.id != one_time.id);

@@ -93,9 +93,7 @@ impl Emulate for CheckoutSession {
         session.insert("expires_at".into(), (context.now() + LIFETIME).into());
         let url = format!("{}/c/pay/{id}", context.base_url());
         session.insert("url".into(), url.into());
-        // The engine lists newest first, and these are stored in turn: the last given first,
-        // so that the list shows them in the order given, as Stripe does.
-        for item in items.into_iter().rev() {
+        for item in items {
             context.insert_later(&format!("/v1/checkout/sessions/{id}/line_items"), item);
         }
         Ok(())
@@ -121,6 +119,11 @@ impl Emulate for CheckoutSession {
 impl Emulate for CheckoutSessionLineItem {
     fn routes(routes: &mut Routes<Self>) {
         routes.list();
+    }
+
+    /// In the order given, as Stripe lists them.
+    fn listed_oldest_first() -> bool {
+        true
     }
 }
 

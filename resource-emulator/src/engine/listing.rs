@@ -75,10 +75,13 @@ impl Engine {
             .transpose()?;
         let mut page: Vec<Cow<'_, Object>> = Vec::with_capacity(limit + 1);
         self.with_context(|context| {
-            for key in collection
-                .order
-                .keys(scope, after.as_ref(), before.as_ref())
-            {
+            let order = &collection.order;
+            for key in order.listed(
+                scope,
+                after.as_ref(),
+                before.as_ref(),
+                collection.oldest_first,
+            ) {
                 let Some(object) = collection.get(key) else {
                     continue;
                 };
@@ -94,7 +97,7 @@ impl Engine {
         let has_more = page.len() > limit;
         page.truncate(limit);
         if before.is_some() {
-            page.reverse(); // collected nearest-the-cursor first; a page is newest first
+            page.reverse(); // collected nearest-the-cursor first; a page is in list order
         }
         let paths: Vec<String> = expand_paths(params)
             .iter()
