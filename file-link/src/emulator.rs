@@ -84,6 +84,9 @@ pub fn add_file(
     )
 }
 
+/// How many of its links a file shows (a list inside an object: its first page).
+const LINKS_SHOWN: usize = 10;
+
 impl Emulate for File {
     fn routes(routes: &mut Routes<Self>) {
         routes.create().retrieve().list();
@@ -135,25 +138,23 @@ impl Emulate for File {
         Ok(())
     }
 
-    /// `links`: the file's links, newest first, as Stripe lists them.
+    /// `links`: the file's newest links, as Stripe shows a list inside an object: the first
+    /// page of 10, `has_more` when there are others (`GET /v1/file_links?file=` lists them all).
     fn on_show(file: &Object, context: &Context<'_>) -> Object {
-        let id = file
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let links: Vec<Value> = context
-            .objects(FileLink::PATH)
-            .into_iter()
-            .filter(|link| link.get("file").and_then(Value::as_str) == Some(id.as_str()))
+        let id = file.get("id").and_then(Value::as_str).unwrap_or_default();
+        let all = context.objects_where(FileLink::PATH, "file", id);
+        let links: Vec<Value> = all
+            .iter()
+            .take(LINKS_SHOWN)
             .map(|link| {
-                let mut link = link.clone();
+                let mut link = (*link).clone();
                 link.extend(FileLink::on_show(&link, context));
                 Value::Object(link)
             })
             .collect();
+        let has_more = all.len() > LINKS_SHOWN;
         let url = format!("{}?file={id}", FileLink::PATH);
-        let links = json!({"object": "list", "data": links, "has_more": false, "url": url});
+        let links = json!({"object": "list", "data": links, "has_more": has_more, "url": url});
         Object::from_iter([("links".to_owned(), links)])
     }
 
@@ -193,6 +194,10 @@ fn link_params(file: &str, data: &Object) -> Vec<(String, String)> {
 impl Emulate for FileLink {
     fn routes(routes: &mut Routes<Self>) {
         routes.create().retrieve().update().list();
+    }
+
+    fn indexed_fields() -> &'static [&'static str] {
+        &["file", "url"]
     }
 
     fn expandable() -> &'static [(&'static str, &'static str)] {
@@ -265,11 +270,19 @@ impl Emulate for FileLink {
     /// A link's `url` serves the file to anyone, until the link expires.
     fn serve(path: &str, context: &Context<'_>) -> Option<Download> {
         path.strip_prefix("/links/")?;
-        let link = context.objects(FileLink::PATH).into_iter().find(|link| {
-            link.get("url")
-                .and_then(Value::as_str)
-                .is_some_and(|url| url.ends_with(path))
-        });
+        // By its URL (indexed); a link made under another base URL, by the URL's path.
+        let url = format!("{}{path}", context.base_url());
+        let link = context
+            .objects_where(FileLink::PATH, "url", &url)
+            .into_iter()
+            .next()
+            .or_else(|| {
+                context.objects(FileLink::PATH).into_iter().find(|link| {
+                    link.get("url")
+                        .and_then(Value::as_str)
+                        .is_some_and(|url| url.ends_with(path))
+                })
+            });
         Some(Download::public(match link {
             None => Err(Rejection::invalid_request("No such file link.").status(404)),
             Some(link) if expired(link, context.now()) => {

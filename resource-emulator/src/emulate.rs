@@ -111,6 +111,13 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
         None
     }
 
+    /// Fields to index its objects by, for [`Context::objects_where`] (a file link's `file`):
+    /// finding the objects whose field holds a value then costs those objects only. None by
+    /// default.
+    fn indexed_fields() -> &'static [&'static str] {
+        &[]
+    }
+
     /// Whether its lists show the objects oldest first, in the order they were made (as Stripe
     /// lists a checkout session's line items), rather than newest first.
     fn listed_oldest_first() -> bool {
@@ -406,6 +413,15 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn objects(&self, path: &str) -> Vec<&'a Object> {
         self.engine.objects(path)
+    }
+
+    /// The stored objects of the collection at `path` whose `field` is the text `value`, newest
+    /// first (a file's links: `objects_where("/v1/file_links", "file", "file_123")`): at the
+    /// cost of those objects where the resource indexes the field
+    /// ([`Emulate::indexed_fields`]), of the whole collection otherwise.
+    #[must_use]
+    pub fn objects_where(&self, path: &str, field: &str, value: &str) -> Vec<&'a Object> {
+        self.engine.objects_where(path, field, value)
     }
 
     /// The stored objects of the nested collection at `path` under the parents `parents`

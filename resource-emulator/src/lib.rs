@@ -51,6 +51,7 @@ mod emulate;
 mod engine;
 mod event_types;
 mod events;
+mod field_index;
 mod idempotency;
 mod multipart;
 mod order;

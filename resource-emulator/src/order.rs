@@ -92,14 +92,6 @@ impl Order {
             .collect()
     }
 
-    /// Takes out the keys of `scope`.
-    pub(crate) fn take_scope(&mut self, scope: &[String]) -> Vec<String> {
-        self.scopes
-            .remove(scope)
-            .map(|keys| keys.into_values().collect())
-            .unwrap_or_default()
-    }
-
     /// The oldest key of the top-level scope.
     pub(crate) fn oldest(&self) -> Option<&String> {
         self.scopes
@@ -161,7 +153,7 @@ mod tests {
     }
 
     #[test]
-    fn an_emptied_scope_is_forgotten_and_scopes_under_an_owner_are_taken() {
+    fn an_emptied_scope_is_forgotten_and_scopes_under_an_owner_are_found() {
         let mut order = Order::default();
         order.insert(&scope(&["acct_1"]), at(1, 1), "x".into());
         order.insert(&scope(&["acct_1", "ba_1"]), at(1, 2), "y".into());
@@ -171,7 +163,13 @@ mod tests {
         let mut under = order.scopes_under(&scope(&["acct_1"]));
         under.sort();
         assert_eq!(under, [scope(&["acct_1"]), scope(&["acct_1", "ba_1"])]);
-        assert_eq!(order.take_scope(&scope(&["acct_1"])), ["x"]);
+        assert_eq!(
+            order
+                .keys(&scope(&["acct_1"]), None, None)
+                .collect::<Vec<_>>(),
+            ["x"]
+        );
+        order.remove(&scope(&["acct_1"]), &at(1, 1));
         assert_eq!(order.oldest(), None);
         order.insert(&[], at(5, 4), "new".into());
         order.insert(&[], at(4, 5), "old".into());

@@ -504,3 +504,27 @@ fn object_shapes_agree_with_the_openapi_fixtures() {
         .collect();
     assert_eq!(shape(&file), expected);
 }
+
+#[test]
+fn a_file_shows_its_first_ten_links_and_lists_them_all() {
+    on_both_paths(|emulator, client| {
+        let (file, other) = (evidence(emulator), evidence(emulator));
+        FileLink::create(client, &CreateFileLink::new(&other.id)).unwrap();
+        let made: Vec<FileLinkId> = (0..12)
+            .map(|_| {
+                FileLink::create(client, &CreateFileLink::new(&file.id))
+                    .unwrap()
+                    .id
+            })
+            .collect();
+        let shown = File::retrieve(client, &file.id).unwrap().links.unwrap();
+        let ids: Vec<&FileLinkId> = shown.data.iter().map(|link| &link.id).collect();
+        let newest: Vec<&FileLinkId> = made.iter().rev().take(10).collect();
+        assert_eq!((ids, shown.has_more), (newest, true));
+        assert_eq!(shown.url, format!("/v1/file_links?file={}", file.id));
+        let all = ListFileLinks::new().file(&file.id).limit(100);
+        assert_eq!(FileLink::list(client, &all).unwrap().data.len(), 12);
+        let lone = File::retrieve(client, &other.id).unwrap().links.unwrap();
+        assert_eq!((lone.data.len(), lone.has_more), (1, false));
+    });
+}

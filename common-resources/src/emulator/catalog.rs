@@ -38,11 +38,13 @@ impl Emulate for Product {
     }
 
     fn on_delete(product: &Object, context: &Context<'_>) -> Result<(), Rejection> {
-        let id = product.get("id");
-        if context
-            .objects("/v1/prices")
-            .iter()
-            .any(|price| price.get("product") == id)
+        let id = product
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !context
+            .objects_where("/v1/prices", "product", id)
+            .is_empty()
         {
             return Err(Rejection::invalid_request(
                 "This product cannot be deleted because it has one or more user-created prices.",
@@ -70,6 +72,10 @@ impl Emulate for Product {
 impl Emulate for Price {
     fn routes(routes: &mut Routes<Self>) {
         routes.create().retrieve().update().list();
+    }
+
+    fn indexed_fields() -> &'static [&'static str] {
+        &["product"]
     }
 
     fn on_create(

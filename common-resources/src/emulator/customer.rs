@@ -53,9 +53,8 @@ impl Emulate for Customer {
     /// (`customer.subscription.deleted` each, before `customer.deleted`).
     fn on_delete(customer: &Object, context: &Context<'_>) -> Result<(), Rejection> {
         let id = text(customer, "id");
-        for subscription in context.objects(SUBSCRIPTIONS) {
-            if text(subscription, "customer") == id && subscription::is_live(subscription, context)
-            {
+        for subscription in context.objects_where(SUBSCRIPTIONS, "customer", id) {
+            if subscription::is_live(subscription, context) {
                 let path = format!("{SUBSCRIPTIONS}/{}", text(subscription, "id"));
                 context.call_later("DELETE", &path, Vec::new());
             }

@@ -43,6 +43,10 @@ impl Emulate for PaymentIntent {
             .action::<CancelPaymentIntent>("cancel", cancel);
     }
 
+    fn indexed_fields() -> &'static [&'static str] {
+        &["latest_charge"]
+    }
+
     fn on_create(
         intent: &mut Object,
         params: &Object,

@@ -40,6 +40,10 @@ impl Emulate for Refund {
             .action::<CancelRefund>("cancel", cancel);
     }
 
+    fn indexed_fields() -> &'static [&'static str] {
+        &["payment_intent"]
+    }
+
     fn on_create(
         refund: &mut Object,
         params: &Object,
@@ -54,9 +58,8 @@ impl Emulate for Refund {
             .code("charge_not_refundable"));
         }
         let refunded: i64 = context
-            .objects(REFUNDS)
+            .objects_where(REFUNDS, "payment_intent", intent_id)
             .into_iter()
-            .filter(|other| text(other, "payment_intent") == intent_id)
             .filter(|other| !matches!(text(other, "status"), "failed" | "canceled"))
             .map(|other| integer(other, "amount"))
             .sum();
@@ -121,9 +124,9 @@ fn refunded_intent<'a>(params: &Object, context: &Context<'a>) -> Result<&'a Obj
             .find(intents, id)
             .ok_or_else(|| no_such("payment_intent", id, "payment_intent"))?,
         (None, Some(charge)) => context
-            .objects(intents)
+            .objects_where(intents, "latest_charge", charge)
             .into_iter()
-            .find(|intent| text(intent, "latest_charge") == charge)
+            .next()
             .ok_or_else(|| no_such("charge", charge, "charge"))?,
         (None, None) => {
             return Err(Rejection::invalid_request(

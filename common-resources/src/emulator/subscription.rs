@@ -51,6 +51,10 @@ impl Emulate for Subscription {
             .action::<ResumeSubscription>("resume", resume);
     }
 
+    fn indexed_fields() -> &'static [&'static str] {
+        &["customer"]
+    }
+
     fn on_create(
         subscription: &mut Object,
         params: &Object,

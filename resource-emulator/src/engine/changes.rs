@@ -250,8 +250,9 @@ impl Engine {
                 continue;
             }
             for scope in child.order.scopes_under(&owner) {
-                for key in child.order.take_scope(&scope) {
-                    if let Some(stored) = child.by_id.remove(&key) {
+                let keys: Vec<String> = child.order.keys(&scope, None, None).cloned().collect();
+                for key in keys {
+                    if let Some(stored) = child.take(&key) {
                         if let Some(id) = stored.object.get("id").and_then(Value::as_str) {
                             self.uploads.remove(id);
                         }

@@ -21,6 +21,7 @@ use crate::decode::{field_names, hex_value};
 use crate::delivery::{Counts, Outbox, Target};
 use crate::emulate::{Asked, Context, Download, Emulate, Object, Routes, Served, UploadInfo};
 use crate::events::{self, Pending};
+use crate::field_index::FieldIndex;
 use crate::idempotency::Replays;
 use crate::multipart;
 use crate::order::{Order, Position};
@@ -182,6 +183,8 @@ struct Collection {
     /// By id; a singleton by its scope, joined with `/`.
     by_id: HashMap<String, Stored>,
     order: Order,
+    /// The objects by the fields the resource asks to be indexed.
+    indexes: Vec<FieldIndex>,
     /// Deleted objects answered in their deleted form, with their scope.
     deleted: HashMap<String, Vec<String>>,
 }
@@ -209,6 +212,54 @@ impl Collection {
 
     fn get(&self, id: &str) -> Option<&Object> {
         self.by_id.get(id).map(|stored| &stored.object)
+    }
+
+    /// Keeps a new object at `key`, in list order and in the field indexes.
+    fn put(&mut self, key: String, stored: Stored) {
+        self.order.insert(&stored.scope, stored.order, key.clone());
+        for index in &mut self.indexes {
+            index.insert(&stored.object, stored.order, &key);
+        }
+        self.by_id.insert(key, stored);
+    }
+
+    /// Replaces the object at `key` (its place in list order kept): `None`; or gives `object`
+    /// back when there is none.
+    fn replace(&mut self, key: &str, object: Object) -> Option<Object> {
+        let Some(stored) = self.by_id.get_mut(key) else {
+            return Some(object);
+        };
+        for index in &mut self.indexes {
+            index.remove(&stored.object, &stored.order);
+            index.insert(&object, stored.order, key);
+        }
+        stored.object = object;
+        None
+    }
+
+    /// Takes the object at `key` out of the collection.
+    fn take(&mut self, key: &str) -> Option<Stored> {
+        let stored = self.by_id.remove(key)?;
+        self.order.remove(&stored.scope, &stored.order);
+        for index in &mut self.indexes {
+            index.remove(&stored.object, &stored.order);
+        }
+        Some(stored)
+    }
+
+    /// The stored objects whose `field` is `value`, newest first: through the field's index
+    /// where the resource keeps one ([`Emulate::indexed_fields`]), by looking at every object
+    /// otherwise.
+    fn objects_where<'a>(&'a self, field: &str, value: &str) -> Vec<&'a Object> {
+        match self.indexes.iter().find(|index| index.field() == field) {
+            Some(index) => index.keys(value).filter_map(|key| self.get(key)).collect(),
+            None => self
+                .order
+                .all()
+                .filter_map(|key| self.get(key))
+                .filter(|object| object.get(field).and_then(Value::as_str) == Some(value))
+                .collect(),
+        }
     }
 
     /// The object as shown: the stored one itself when the fields the resource computes
@@ -533,6 +584,10 @@ impl Engine {
             },
             by_id: HashMap::new(),
             order: Order::default(),
+            indexes: R::indexed_fields()
+                .iter()
+                .map(|field| FieldIndex::new(field))
+                .collect(),
             deleted: HashMap::new(),
         };
         match self
@@ -548,6 +603,12 @@ impl Engine {
                 );
                 *existing = collection;
                 (existing.by_id, existing.order, existing.deleted) = kept;
+                // The objects kept, in the indexes this registration asks for.
+                for (key, stored) in &existing.by_id {
+                    for index in &mut existing.indexes {
+                        index.insert(&stored.object, stored.order, key);
+                    }
+                }
             }
             None => self.collections.push(collection),
         }
@@ -698,27 +759,20 @@ impl Engine {
     fn store(&mut self, index: usize, scope: &[String], object: Object) {
         let id = object.get("id").and_then(Value::as_str);
         let key = self.collections[index].key(scope, id);
-        if let Some(stored) = self.collections[index].by_id.get_mut(&key) {
-            stored.object = object;
+        let Some(object) = self.collections[index].replace(&key, object) else {
             return;
-        }
+        };
         self.sequence += 1;
         let created = object
             .get("created")
             .and_then(Value::as_i64)
             .unwrap_or_default();
-        let order = (Reverse(created), Reverse(self.sequence));
-        let collection = &mut self.collections[index];
-        collection.order.insert(scope, order, key.clone());
-        let scope = scope.to_vec();
-        collection.by_id.insert(
-            key,
-            Stored {
-                order,
-                scope,
-                object,
-            },
-        );
+        let stored = Stored {
+            order: (Reverse(created), Reverse(self.sequence)),
+            scope: scope.to_vec(),
+            object,
+        };
+        self.collections[index].put(key, stored);
     }
 
     /// Runs `f` with a hook context over the current state; returns its result and what the
@@ -750,6 +804,14 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    pub(crate) fn objects_where(&self, path: &str, field: &str, value: &str) -> Vec<&Object> {
+        self.collections
+            .iter()
+            .find(|c| c.path == path)
+            .map(|c| c.objects_where(field, value))
+            .unwrap_or_default()
+    }
+
     pub(crate) fn objects(&self, path: &str) -> Vec<&Object> {
         self.collections
             .iter()
@@ -769,9 +831,7 @@ impl Engine {
 
     /// Removes an object, and its upload.
     fn remove(&mut self, index: usize, key: &str) {
-        let collection = &mut self.collections[index];
-        if let Some(stored) = collection.by_id.remove(key) {
-            collection.order.remove(&stored.scope, &stored.order);
+        if let Some(stored) = self.collections[index].take(key) {
             self.drop_upload_of(&stored.object);
         }
     }
