@@ -171,7 +171,8 @@ impl Outbox {
         let mut state = self.shared.lock();
         let now = self.shared.clock.now();
         self.shared.wake.notify_all();
-        while state.in_flight > 0 || state.due(now) {
+        // No worker (the system refused every thread): nothing would ever attempt them.
+        while state.workers > 0 && (state.in_flight > 0 || state.due(now)) {
             state = self
                 .shared
                 .settled
