@@ -906,8 +906,10 @@ fn a_reversal_and_a_resume_emit_transfer_reversed_and_subscription_resumed() {
             (&Value::Null, &json!({"status": "trialing"}))
         );
         assert_eq!(events[2]["data"]["object"]["status"], "paused");
-        // Three days before the trial ended, Stripe said it would.
+        // Three days before the trial ended, Stripe said it would, about it as it was then.
         assert_eq!(setup.types()[4], "customer.subscription.trial_will_end");
+        let announced = &setup.events(json!({"limit": 5}))[4];
+        assert_eq!(announced["data"]["object"]["status"], "trialing");
     });
 }
 

@@ -29,8 +29,11 @@ impl Engine {
             for (key, stored) in &collection.by_id {
                 for (at, type_) in (collection.scheduled_events)(&stored.object) {
                     if passed(at) && crate::event_types::is_event_type(type_) {
-                        let (scope, key) = (stored.scope.clone(), key.clone());
-                        scheduled.push((at, index, scope, key, type_));
+                        // The object as it was then (still trialing when its end is announced).
+                        let mut was = stored.object.clone();
+                        was.extend((collection.on_show)(&stored.object, &Context::at(self, at)));
+                        collection.conceal(&mut was);
+                        scheduled.push((at, type_, was));
                     }
                 }
                 let before = (collection.on_show)(&stored.object, &earlier);
@@ -52,12 +55,11 @@ impl Engine {
         self.pending.clear();
         // What was due first (a trial's end announced before it ends), in the order of times.
         scheduled.sort_by_key(|(at, ..)| *at);
-        for (_, index, scope, key, type_) in scheduled {
-            let due = Emitted {
+        for (_, type_, was) in scheduled {
+            self.pending.push(Pending {
                 type_: type_.to_owned(),
-                about: None,
-            };
-            self.push_emitted(vec![due], stored(index, &scope, &key, None));
+                subject: Subject::Given(was),
+            });
         }
         for (index, scope, key, before, mut object) in changed {
             let collection = &self.collections[index];
