@@ -185,7 +185,8 @@ pub trait Emulate: Declared + Serialize + DeserializeOwned + 'static {
     /// [`on_show`](Emulate::on_show) computes for the object: `before` as it was stored,
     /// `object` as it is now, about to be stored. The engine emits `{prefix}.updated` (with
     /// `previous_attributes`, no request); emit here what else Stripe emits
-    /// (`checkout.session.expired`). Nothing by default.
+    /// (`checkout.session.expired`): the hook may change `object` and emit, nothing else (no
+    /// request follows it to make or refuse anything). Nothing by default.
     ///
     /// ```ignore
     /// fn on_clock(before: &Object, session: &mut Object, context: &Context<'_>) {
