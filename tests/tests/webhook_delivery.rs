@@ -358,3 +358,40 @@ fn over_http_a_test_suite_in_any_language_flushes_and_moves_the_clock() {
     );
     assert_eq!(receiver.requests().len(), 2);
 }
+
+#[test]
+fn an_endpoint_gets_events_in_the_api_version_it_asked_for() {
+    let (emulator, client) = emulator();
+    let (pinned, _) = receiver();
+    let (default, _) = receiver();
+    let mut create = CreateWebhookEndpoint::new(pinned.base_url(), ["customer.created"]);
+    create.api_version = Some("2024-06-20".into());
+    let pinned_secret = WebhookEndpoint::create(&client, &create)
+        .unwrap()
+        .secret
+        .unwrap();
+    let create = CreateWebhookEndpoint::new(default.base_url(), ["customer.created"]);
+    let default_secret = WebhookEndpoint::create(&client, &create)
+        .unwrap()
+        .secret
+        .unwrap();
+    customer(&client, "versions@example.com");
+    emulator.flush_webhooks();
+    let version =
+        |server: &RecordingServer, secret: &str| verified(server, secret)[0].api_version.clone();
+    assert_eq!(
+        version(&pinned, &pinned_secret).as_deref(),
+        Some("2024-06-20")
+    );
+    assert_eq!(
+        version(&default, &default_secret).as_deref(),
+        Some(resource_core::DEFAULT_API_VERSION)
+    );
+    // The event as listed is the request's, whatever the endpoints asked for.
+    let listed = &Event::list(&client, &ListEvents::default()).unwrap().data[0];
+    assert_eq!(
+        listed.api_version.as_deref(),
+        Some(resource_core::DEFAULT_API_VERSION)
+    );
+    assert_eq!(listed.pending_webhooks, 0);
+}

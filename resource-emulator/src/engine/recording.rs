@@ -222,20 +222,36 @@ impl Engine {
                 .unwrap_or_default();
             let targets = self.webhook_targets(type_);
             event.insert("pending_webhooks".into(), json!(targets.len()));
-            if !targets.is_empty() {
-                let id = event.get("id").and_then(Value::as_str).unwrap_or_default();
-                // As Stripe sends it: indented.
-                let payload = serde_json::to_vec_pretty(&event).unwrap_or_default();
-                self.outbox.send(id, payload, targets);
-            }
+            self.send_webhooks(&event, targets);
             self.store(events, &[], event);
         }
         self.drop_oldest(events, self.event_capacity);
     }
 
-    /// Where an event of `type_` is delivered: every enabled endpoint that wants it, and the
-    /// forwarding URL.
-    pub(super) fn webhook_targets(&self, type_: &str) -> Vec<Target> {
+    /// Sends `event` to `targets`, each with the `api_version` its endpoint asked for (the
+    /// event's own otherwise), indented as Stripe sends it.
+    fn send_webhooks(&self, event: &Object, targets: Vec<(Target, Option<String>)>) {
+        let id = event.get("id").and_then(Value::as_str).unwrap_or_default();
+        let mut by_version: Vec<(Option<String>, Vec<Target>)> = Vec::new();
+        for (target, version) in targets {
+            match by_version.iter_mut().find(|(v, _)| *v == version) {
+                Some((_, same)) => same.push(target),
+                None => by_version.push((version, vec![target])),
+            }
+        }
+        for (version, targets) in by_version {
+            let mut sent = event.clone();
+            if let Some(version) = version {
+                sent.insert("api_version".into(), version.into());
+            }
+            let payload = serde_json::to_vec_pretty(&sent).unwrap_or_default();
+            self.outbox.send(id, payload, targets);
+        }
+    }
+
+    /// Where an event of `type_` is delivered, and in which API version: every enabled endpoint
+    /// that wants it (in its `api_version`, when it set one), and the forwarding URL.
+    pub(super) fn webhook_targets(&self, type_: &str) -> Vec<(Target, Option<String>)> {
         let endpoints = self
             .collection_index(webhook_endpoints::PATH)
             .map(|index| &self.collections[index]);
@@ -246,12 +262,14 @@ impl Engine {
             .filter(|endpoint| webhook_endpoints::wants(endpoint, type_))
             .filter_map(|endpoint| {
                 let text = |name: &str| endpoint.get(name).and_then(Value::as_str);
-                Some(Target {
+                let target = Target {
                     url: text("url")?.to_owned(),
                     secret: text("secret")?.to_owned(),
-                })
+                };
+                Some((target, text("api_version").map(str::to_owned)))
             });
-        wanting.chain(self.forward.clone()).collect()
+        let forward = self.forward.clone().map(|target| (target, None));
+        wanting.chain(forward).collect()
     }
 
     /// Drops the oldest objects of collection `index` beyond `capacity`.
