@@ -69,6 +69,14 @@ fn check(endpoint: &Object) -> Result<(), Rejection> {
         ))
         .param("url"));
     }
+    if let Some(version) = endpoint.get("api_version").and_then(Value::as_str) {
+        if !is_api_version(version) {
+            return Err(Rejection::invalid_request(format!(
+                "Invalid API version: {version} is not an API version, such as 2026-01-28.clover."
+            ))
+            .param("api_version"));
+        }
+    }
     let events = endpoint.get("enabled_events").and_then(Value::as_array);
     let Some(events) = events.filter(|events| !events.is_empty()) else {
         return Err(Rejection::parameter_missing("enabled_events"));
@@ -84,6 +92,20 @@ fn check(endpoint: &Object) -> Result<(), Rejection> {
         }
     }
     Ok(())
+}
+
+/// Whether `version` reads like one of Stripe's API versions: a date (`2024-06-20`), maybe
+/// with a release name (`2026-01-28.clover`).
+fn is_api_version(version: &str) -> bool {
+    let (date, name) = match version.split_once('.') {
+        Some((date, name)) => (date, Some(name)),
+        None => (version, None),
+    };
+    let digits =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = date.split('-').collect();
+    matches!(parts.as_slice(), [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2))
+        && name.is_none_or(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 /// Whether an endpoint (as stored) wants events of `type_`: enabled, and `*` or the type among
@@ -140,6 +162,23 @@ mod tests {
             check(&unknown).unwrap_err().param.as_deref(),
             Some("enabled_events[1]")
         );
+        let versioned = |version: &str| {
+            endpoint(json!({
+                "url": "https://example.com", "enabled_events": ["*"], "api_version": version,
+            }))
+        };
+        assert!(check(&versioned("2024-06-20")).is_ok());
+        assert!(check(&versioned("2026-01-28.clover")).is_ok());
+        for bad in [
+            "latest",
+            "2024-6-20",
+            "2024-06-20.",
+            "2024-06-20.Clover",
+            "",
+        ] {
+            let error = check(&versioned(bad)).unwrap_err();
+            assert_eq!(error.param.as_deref(), Some("api_version"), "{bad}");
+        }
         let none = endpoint(json!({"url": "https://example.com", "enabled_events": []}));
         assert_eq!(
             check(&none).unwrap_err().param.as_deref(),
