@@ -342,6 +342,29 @@ fn as_json<T: Serialize>(object: &T) -> Value {
     serde_json::to_value(object).unwrap()
 }
 
+/// A monthly price of `unit_amount` usd, for a product made with it.
+fn monthly(client: &Client, unit_amount: i64) -> Price {
+    let params = CreatePrice {
+        product_data: Some(PriceProductDataParams { name: "Pro".into() }),
+        recurring: Some(RecurringParams::new("month")),
+        unit_amount: Some(unit_amount),
+        ..CreatePrice::new("usd")
+    };
+    Price::create(client, &params).unwrap()
+}
+
+/// A subscription of `customer` to one of `price`, paid with `pm_card_visa`.
+fn subscribe(customer: &Customer, price: &Price) -> CreateSubscription {
+    CreateSubscription {
+        items: vec![SubscriptionItemParams {
+            price: Some(price.id.as_str().into()),
+            quantity: Some(1),
+        }],
+        default_payment_method: Some(CARD_VISA.into()),
+        ..CreateSubscription::new(customer.id.as_str())
+    }
+}
+
 #[test]
 fn objects_made_by_hooks_emit_their_events_in_order() {
     on_both_paths(|setup| {
@@ -761,28 +784,8 @@ fn nested_objects_and_subscriptions_emit_under_stripes_names() {
         let vat = CreateTaxId::new("eu_vat", "DE123456789");
         let tax_id = TaxId::create(client, &customer.id, &vat).unwrap();
         TaxId::delete(client, &customer.id, &tax_id.id).unwrap();
-        let price = Price::create(
-            client,
-            &CreatePrice {
-                product_data: Some(PriceProductDataParams { name: "Pro".into() }),
-                recurring: Some(RecurringParams::new("month")),
-                unit_amount: Some(1500),
-                ..CreatePrice::new("usd")
-            },
-        )
-        .unwrap();
-        let subscription = Subscription::create(
-            client,
-            &CreateSubscription {
-                items: vec![SubscriptionItemParams {
-                    price: Some(price.id.as_str().into()),
-                    quantity: Some(1),
-                }],
-                default_payment_method: Some(CARD_VISA.into()),
-                ..CreateSubscription::new(customer.id.as_str())
-            },
-        )
-        .unwrap();
+        let price = monthly(client, 1500);
+        let subscription = Subscription::create(client, &subscribe(&customer, &price)).unwrap();
         let at_period_end = UpdateSubscription {
             cancel_at_period_end: Some(true),
             ..Default::default()
@@ -860,28 +863,15 @@ fn a_reversal_and_a_resume_emit_transfer_reversed_and_subscription_resumed() {
 
         // A trial that ends without a payment method pauses; resuming it is Stripe's event.
         let customer = Customer::create(client, &CreateCustomer::default()).unwrap();
-        let price = Price::create(
-            client,
-            &CreatePrice {
-                product_data: Some(PriceProductDataParams { name: "Pro".into() }),
-                recurring: Some(RecurringParams::new("month")),
-                unit_amount: Some(1500),
-                ..CreatePrice::new("usd")
-            },
-        )
-        .unwrap();
         let trial = CreateSubscription {
-            items: vec![SubscriptionItemParams {
-                price: Some(price.id.as_str().into()),
-                quantity: Some(1),
-            }],
             trial_period_days: Some(7),
             trial_settings: Some(TrialSettingsParams {
                 end_behavior: EndBehaviorParams {
                     missing_payment_method: "pause".into(),
                 },
             }),
-            ..CreateSubscription::new(customer.id.as_str())
+            default_payment_method: None,
+            ..subscribe(&customer, &monthly(client, 1500))
         };
         let subscription = Subscription::create(client, &trial).unwrap();
         setup.emulator.advance(8 * 24 * 60 * 60);
@@ -942,28 +932,9 @@ fn deleting_a_customer_cancels_its_subscriptions_first() {
     on_both_paths(|setup| {
         let client = &setup.client;
         let customer = Customer::create(client, &CreateCustomer::default()).unwrap();
-        let price = Price::create(
-            client,
-            &CreatePrice {
-                product_data: Some(PriceProductDataParams { name: "Pro".into() }),
-                recurring: Some(RecurringParams::new("month")),
-                unit_amount: Some(900),
-                ..CreatePrice::new("usd")
-            },
-        )
-        .unwrap();
-        let subscribe = || {
-            let params = CreateSubscription {
-                items: vec![SubscriptionItemParams {
-                    price: Some(price.id.as_str().into()),
-                    quantity: Some(1),
-                }],
-                default_payment_method: Some(CARD_VISA.into()),
-                ..CreateSubscription::new(customer.id.as_str())
-            };
-            Subscription::create(client, &params).unwrap()
-        };
-        let (live, ended) = (subscribe(), subscribe());
+        let price = monthly(client, 900);
+        let subscribed = || Subscription::create(client, &subscribe(&customer, &price)).unwrap();
+        let (live, ended) = (subscribed(), subscribed());
         Subscription::cancel(client, &ended.id, &CancelSubscription::default()).unwrap();
         assert!(Customer::delete(client, &customer.id).unwrap().deleted);
         assert_eq!(
@@ -1000,24 +971,10 @@ fn a_trial_will_end_is_announced_three_days_before_once() {
     let emulator = new_emulator();
     let client = emulator.client("sk_test_123").unwrap();
     let customer = Customer::create(&client, &CreateCustomer::default()).unwrap();
-    let price = Price::create(
-        &client,
-        &CreatePrice {
-            product_data: Some(PriceProductDataParams { name: "Pro".into() }),
-            recurring: Some(RecurringParams::new("month")),
-            unit_amount: Some(900),
-            ..CreatePrice::new("usd")
-        },
-    )
-    .unwrap();
+    let price = monthly(&client, 900);
     let trial = |days| CreateSubscription {
-        items: vec![SubscriptionItemParams {
-            price: Some(price.id.as_str().into()),
-            quantity: Some(1),
-        }],
         trial_period_days: Some(days),
-        default_payment_method: Some(CARD_VISA.into()),
-        ..CreateSubscription::new(customer.id.as_str())
+        ..subscribe(&customer, &price)
     };
     let announced = || {
         let params = ListEvents {
