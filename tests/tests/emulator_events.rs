@@ -1251,3 +1251,79 @@ fn a_field_only_the_create_shows_is_in_no_other_answer_nor_event() {
         Some(serde_json::from_value(json!({"name": "first"})).unwrap())
     );
 }
+
+/// An application's resource that ends on the clock, whose events borrow Stripe's
+/// `customer.*` names so that they are emitted.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, StripeResource)]
+#[stripe(
+    object = "lease",
+    path = "/v1/leases",
+    prefix = "lse",
+    create = LeaseParams
+)]
+pub struct Lease {
+    pub id: LeaseId,
+    pub object: String,
+    pub created: i64,
+    pub ends_at: i64,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LeaseParams {
+    pub ends_at: i64,
+}
+
+impl Emulate for Lease {
+    fn routes(routes: &mut Routes<Self>) {
+        routes.create();
+    }
+
+    fn event_prefix() -> Option<&'static str> {
+        Some("customer")
+    }
+
+    fn on_show(lease: &Object, context: &Context<'_>) -> Object {
+        let ended = lease["ends_at"]
+            .as_i64()
+            .is_some_and(|at| at <= context.now());
+        let status = if ended { "ended" } else { "active" };
+        Object::from_iter([("status".to_owned(), status.into())])
+    }
+}
+
+#[test]
+fn time_passing_on_its_own_emits_at_the_next_request() {
+    let emulator = new_emulator();
+    emulator.register::<Lease>();
+    let client = emulator.client("sk_test_123").unwrap();
+    let ends_at = emulator.now() + 1;
+    let lease = Lease::create(&client, &LeaseParams { ends_at }).unwrap();
+    assert_eq!(lease.status.as_deref(), Some("active"));
+    while emulator.now() <= ends_at {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // No request yet: nothing recorded. The next request that changes something stores what
+    // the time changed first, and emits it as caused by no request.
+    let updates = || {
+        let params = ListEvents {
+            type_: Some("customer.updated".into()),
+            ..ListEvents::default()
+        };
+        Event::list(&client, &params).unwrap().data
+    };
+    assert!(updates().is_empty());
+    Lease::create(
+        &client,
+        &LeaseParams {
+            ends_at: ends_at + 3600,
+        },
+    )
+    .unwrap();
+    let ended = updates();
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0].data.object["id"], json!(lease.id.as_str()));
+    assert_eq!(ended[0].data.object["status"], json!("ended"));
+    assert_eq!(ended[0].request.as_ref().and_then(|r| r.id.clone()), None);
+}

@@ -485,6 +485,8 @@ pub(crate) struct Engine {
     /// How many events are kept at most.
     event_capacity: usize,
     clock: Arc<Clock>,
+    /// When the clock's changes were last stored (see `settle_clock`).
+    settled_at: i64,
     /// The webhook deliveries of the events.
     outbox: Arc<Outbox>,
     /// Where every event also goes (`stripe-emulator --forward-to`).
@@ -504,6 +506,7 @@ impl Engine {
             pending: Vec::new(),
             stored_refused: false,
             event_capacity: events::DEFAULT_CAPACITY,
+            settled_at: clock.now(),
             clock: Arc::clone(&clock),
             outbox: Arc::new(Outbox::new(clock)),
             forward: None,

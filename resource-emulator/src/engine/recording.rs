@@ -11,17 +11,23 @@ impl Engine {
         self.clock.advance(seconds);
         let now = self.now();
         self.replays.forget_expired(now);
-        self.settle_clock(now.saturating_sub(seconds));
+        self.settle_clock();
         self.outbox.clock_moved();
     }
 
-    /// Stores what moving the clock from `then` changed (each object whose computed fields,
-    /// [`Emulate::on_show`], differ now from then: a session past its expiry, a trial that
-    /// ended) and emits what Stripe emits for it, with no request: `{prefix}.updated`, and what
-    /// the resource's [`Emulate::on_clock`] names; before those, the events whose time
-    /// ([`Emulate::scheduled_events`]) the clock passed, in the order of their times.
-    pub(super) fn settle_clock(&mut self, then: i64) {
-        let (earlier, now) = (Context::at(self, then), Context::new(self));
+    /// Stores what the clock changed since it was last settled, whether moved by a test or by
+    /// time passing (each object whose computed fields, [`Emulate::on_show`], differ now from
+    /// then: a session past its expiry, a trial that ended), and emits what Stripe emits for
+    /// it, with no request: `{prefix}.updated`, and what the resource's [`Emulate::on_clock`]
+    /// names; before those, the events whose time ([`Emulate::scheduled_events`]) the clock
+    /// passed, in the order of their times. Nothing when the clock reads what it read then.
+    pub(super) fn settle_clock(&mut self) {
+        let then = self.settled_at;
+        if self.now() == then {
+            return;
+        }
+        self.settled_at = self.now();
+        let (earlier, now) = (Context::at(self, then), Context::at(self, self.settled_at));
         let passed = |at: i64| then < at && at <= now.now();
         let mut changed = Vec::new();
         let mut scheduled = Vec::new();

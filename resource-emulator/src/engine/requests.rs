@@ -46,6 +46,9 @@ impl Engine {
 
     /// Answers one request.
     pub(crate) fn handle(&mut self, request: &Incoming<'_>) -> Reply {
+        // What time changed since the last look (a session expired in the meantime) is stored,
+        // and its events made, before this request sees it: at most once a second.
+        self.settle_clock();
         if let Some(download) = self.download(request) {
             return download.into();
         }
