@@ -1327,3 +1327,27 @@ fn time_passing_on_its_own_emits_at_the_next_request() {
     assert_eq!(ended[0].data.object["status"], json!("ended"));
     assert_eq!(ended[0].request.as_ref().and_then(|r| r.id.clone()), None);
 }
+
+#[test]
+fn an_idle_server_emits_what_time_changes_within_a_second() {
+    let emulator = new_emulator();
+    emulator.register::<Lease>();
+    let (_server, client) = tests::served(&emulator);
+    let ends_at = emulator.now() + 1;
+    let lease = Lease::create(&client, &LeaseParams { ends_at }).unwrap();
+    // Only reads from here: the server's own clock thread stores the change.
+    let params = ListEvents {
+        type_: Some("customer.updated".into()),
+        ..ListEvents::default()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let ended = loop {
+        let events = Event::list(&client, &params).unwrap().data;
+        if !events.is_empty() || std::time::Instant::now() > deadline {
+            break events;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(ended.len(), 1, "no event within 10 s");
+    assert_eq!(ended[0].data.object["id"], json!(lease.id.as_str()));
+}

@@ -21,7 +21,7 @@ impl Engine {
     /// it, with no request: `{prefix}.updated`, and what the resource's [`Emulate::on_clock`]
     /// names; before those, the events whose time ([`Emulate::scheduled_events`]) the clock
     /// passed, in the order of their times. Nothing when the clock reads what it read then.
-    pub(super) fn settle_clock(&mut self) {
+    pub(crate) fn settle_clock(&mut self) {
         let then = self.settled_at;
         if self.now() == then {
             return;

@@ -298,6 +298,19 @@ impl Emulator {
                 .name("stripe-emulator".into())
                 .spawn(move || accept_loop(&listener, &shared, &emulator, &reject))?
         };
+        // An idle server still sees time pass: what it changes (a session expiring) is stored
+        // and its events sent within a second, not at the next request.
+        {
+            let (shared, emulator) = (Arc::clone(&shared), self.clone());
+            std::thread::Builder::new()
+                .name("stripe-emulator-clock".into())
+                .spawn(move || {
+                    while !shared.stopping.load(Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_secs(1));
+                        emulator.engine().settle_clock();
+                    }
+                })?;
+        }
         Ok(Server {
             url,
             addr: bound,
