@@ -131,8 +131,11 @@ impl Emulator {
         self.reading().now()
     }
 
-    /// Moves the clock forward by `seconds` (or back, when negative), like a Stripe test clock.
-    /// Idempotency keys first used more than 24 hours before the new time are forgotten.
+    /// Moves the clock forward by `seconds` (or back, when negative), like a Stripe test clock,
+    /// no further than the epoch or the end of the year 9999. What the move changes is stored
+    /// and emits its events (a checkout session expired, a trial ended or announced; see
+    /// [`Emulate::on_clock`], [`Emulate::scheduled_events`]); webhook retries it brings due are
+    /// sent; idempotency keys first used more than 24 hours before the new time are forgotten.
     pub fn advance(&self, seconds: i64) {
         self.engine().advance(seconds);
     }
