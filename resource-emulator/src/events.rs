@@ -205,16 +205,10 @@ fn types(params: &Object) -> Option<&Vec<Value>> {
 
 #[cfg(test)]
 mod tests {
+    use crate::test_support::object;
     use serde_json::json;
 
     use super::*;
-
-    fn object(value: Value) -> Object {
-        match value {
-            Value::Object(object) => object,
-            _ => Object::new(),
-        }
-    }
 
     #[test]
     fn prefixes_are_the_ones_stripe_names_events_with() {

@@ -61,18 +61,12 @@ impl FieldIndex {
 
 #[cfg(test)]
 mod tests {
+    use crate::test_support::object;
     use std::cmp::Reverse;
 
     use serde_json::json;
 
     use super::*;
-
-    fn object(value: Value) -> Object {
-        match value {
-            Value::Object(object) => object,
-            _ => Object::new(),
-        }
-    }
 
     #[test]
     fn objects_are_found_by_their_field_newest_first_until_removed() {

@@ -59,6 +59,8 @@ mod rejection;
 mod search;
 #[cfg(feature = "server")]
 mod server;
+#[cfg(test)]
+mod test_support;
 mod webhook_endpoints;
 
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};

@@ -265,14 +265,8 @@ fn invalid(why: &str) -> Rejection {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::object;
     use serde_json::json;
-
-    fn object(value: Value) -> Object {
-        match value {
-            Value::Object(object) => object,
-            _ => Object::new(),
-        }
-    }
 
     fn matches(query: &str, value: Value) -> bool {
         Query::parse(query)

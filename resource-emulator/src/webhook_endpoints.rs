@@ -123,16 +123,10 @@ pub(crate) fn wants(endpoint: &Object, type_: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::test_support::object as endpoint;
     use serde_json::json;
 
     use super::*;
-
-    fn endpoint(value: Value) -> Object {
-        match value {
-            Value::Object(object) => object,
-            _ => Object::new(),
-        }
-    }
 
     #[test]
     fn endpoints_want_their_types_while_enabled() {
