@@ -55,13 +55,18 @@ struct Delivery {
     attempts: usize,
 }
 
-/// What deliveries there are (see [`Outbox::counts`]).
+/// What became of the webhook deliveries (see [`Usage`](crate::Usage)).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Counts {
-    pub(crate) queued: usize,
-    pub(crate) delivered: u64,
-    pub(crate) given_up: u64,
-    pub(crate) dropped: u64,
+#[non_exhaustive]
+pub struct Deliveries {
+    /// Waiting for their first attempt or their next one: at most 10,000.
+    pub queued: usize,
+    /// Answered 2xx.
+    pub delivered: u64,
+    /// Given up after their last retry.
+    pub given_up: u64,
+    /// Dropped because 10,000 were waiting already.
+    pub dropped: u64,
 }
 
 #[derive(Default)]
@@ -72,7 +77,7 @@ struct State {
     in_flight: usize,
     /// Undelivered deliveries per event id, given-up ones included.
     pending: HashMap<Arc<str>, usize>,
-    counts: Counts,
+    counts: Deliveries,
     /// How many workers run.
     workers: usize,
     stopping: bool,
@@ -181,9 +186,9 @@ impl Outbox {
         }
     }
 
-    pub(crate) fn counts(&self) -> Counts {
+    pub(crate) fn counts(&self) -> Deliveries {
         let state = self.shared.lock();
-        Counts {
+        Deliveries {
             queued: state.queue.len(),
             ..state.counts
         }

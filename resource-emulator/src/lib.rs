@@ -67,8 +67,9 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use resource_core::{Client, Request, Response, Transport, TransportError, TransportErrorKind};
 
+pub use delivery::Deliveries;
 pub use emulate::{Access, ActionHook, Context, Download, Emulate, Object, Routes, UploadInfo};
-pub use engine::{Deliveries, Incoming, Outgoing, Usage};
+pub use engine::{Incoming, Outgoing, Usage};
 pub use event_types::{EVENT_TYPES, is_event_type};
 pub use rejection::Rejection;
 #[cfg(feature = "server")]

@@ -326,10 +326,7 @@ impl Engine {
     ) -> Result<(), Rejection> {
         let made = self.make_later(later);
         if made.is_err() {
-            match kept {
-                Some(kept) => self.store(index, scope, kept),
-                None => self.remove(index, key),
-            }
+            self.restore(index, scope, key, kept);
         }
         made
     }
@@ -358,9 +355,14 @@ impl Engine {
 
     /// Puts an object [`make_later`](Engine::make_later) made or changed back as it was.
     pub(super) fn undo(&mut self, made: Made) {
-        match made.kept {
-            Some(kept) => self.store(made.index, &made.scope, kept),
-            None => self.remove(made.index, &made.key),
+        self.restore(made.index, &made.scope, &made.key, made.kept);
+    }
+
+    /// Puts the object at `key` back as it was: `kept`, or gone when it was new.
+    fn restore(&mut self, index: usize, scope: &[String], key: &str, kept: Option<Object>) {
+        match kept {
+            Some(kept) => self.store(index, scope, kept),
+            None => self.remove(index, key),
         }
     }
 

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::clock::Clock;
 use crate::decode::{field_names, hex_value};
-use crate::delivery::{Counts, Outbox, Target};
+use crate::delivery::{Deliveries, Outbox, Target};
 use crate::emulate::{Asked, Context, Download, Emulate, Object, Routes, Served, UploadInfo};
 use crate::events::{self, Pending};
 use crate::field_index::FieldIndex;
@@ -443,31 +443,6 @@ pub struct Usage {
     pub webhooks: Deliveries,
 }
 
-/// What became of the webhook deliveries (see [`Usage`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Deliveries {
-    /// Waiting for their first attempt or their next one: at most 10,000.
-    pub queued: usize,
-    /// Answered 2xx.
-    pub delivered: u64,
-    /// Given up after their last retry.
-    pub given_up: u64,
-    /// Dropped because 10,000 were waiting already.
-    pub dropped: u64,
-}
-
-impl From<Counts> for Deliveries {
-    fn from(counts: Counts) -> Self {
-        Deliveries {
-            queued: counts.queued,
-            delivered: counts.delivered,
-            given_up: counts.given_up,
-            dropped: counts.dropped,
-        }
-    }
-}
-
 /// The emulator's state.
 pub(crate) struct Engine {
     collections: Vec<Collection>,
@@ -538,7 +513,7 @@ impl Engine {
             events: self
                 .collection_index(events::PATH)
                 .map_or(0, |index| self.collections[index].by_id.len()),
-            webhooks: self.outbox.counts().into(),
+            webhooks: self.outbox.counts(),
         }
     }
 
